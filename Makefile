@@ -1,0 +1,74 @@
+# Two commands: `make run` (set up, then serve on http://127.0.0.1:8000) and `make test`.
+# Every step is idempotent, so running either twice changes nothing.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# pyenv provides 3.13 here (see .python-version); uv must be handed it and never download one.
+PYTHON ?= $(shell pyenv which python3 2>/dev/null || command -v python3.13 || command -v python3)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+export DEBUG ?= 1
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+NODE_DIR := theme/static_src
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test setup deps tailwind db chromium lint format check-deploy clean
+
+run: setup
+	$(MANAGE) check
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 portal.asgi:application
+
+test: setup chromium
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: deps tailwind db
+
+# A bootstrap venv with uv in it; uv then installs exactly what uv.lock says (uv is in the lock).
+$(UV):
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), f"need Python 3.13, got {sys.version}"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "uv==$$(sed -n '/^name = "uv"$$/{n;s/version = "\(.*\)"/\1/p}' uv.lock)"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PY)
+	@touch $@
+
+deps: $(VENV)/.synced
+
+$(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | deps
+	$(MANAGE) tailwind install 2>&1 | grep -v "npm warn"; test -d $(NODE_DIR)/node_modules/tailwindcss
+	@touch $@
+
+tailwind: $(NODE_DIR)/node_modules/.installed
+	$(MANAGE) tailwind build 2>&1 | grep -v "npm warn" || true
+	@test -s theme/static/css/dist/styles.css || (echo "Tailwind build failed" && exit 1)
+
+db: deps
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_demo
+
+# Debian's Chromium for the Playwright tests (Playwright cannot download its own browser here).
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# What production settings look like to Django's deployment checklist.
+check-deploy: deps
+	DEBUG=0 SECRET_KEY="$$(openssl rand -hex 40)" ALLOWED_HOSTS=meetup.example.org \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) $(NODE_DIR)/node_modules theme/static/css/dist var

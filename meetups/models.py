@@ -1,0 +1,211 @@
+"""Groups, venues, events, speakers and talks: the archive every other app hangs off."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
+
+
+def unique_slug(model: type[models.Model], value: str, *, exclude_pk: int | None = None) -> str:
+    """A slug for `value` that no other row of `model` uses (suffixing -2, -3, ...)."""
+    base = slugify(value)[:70] or "item"
+    candidate, n = base, 1
+    existing = model._default_manager.exclude(pk=exclude_pk)
+    while existing.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+class Group(models.Model):
+    """A community, e.g. the Sydney Django users group, run by its organisers."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    tagline = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    time_zone = models.CharField(
+        max_length=64, choices=TIME_ZONE_CHOICES, default="Australia/Sydney"
+    )
+    website = models.URLField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_groups",
+    )
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organised_groups"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetups:group_detail", kwargs={"slug": self.slug})
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=120)
+    address = models.CharField(max_length=250, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    directions = models.TextField(blank=True, help_text="Markdown: entry, floor, accessibility.")
+    map_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sponsor(models.Model):
+    """An organisation that hosts or supports events."""
+
+    name = models.CharField(max_length=120, unique=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self) -> "EventQuerySet":
+        """Visible to the public: published or cancelled (cancellations stay listed)."""
+        return self.exclude(status=Event.Status.DRAFT)
+
+    def upcoming(self, now=None) -> "EventQuerySet":
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None) -> "EventQuerySet":
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="events")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    time_zone = models.CharField(
+        max_length=64, choices=TIME_ZONE_CHOICES, default="Australia/Sydney"
+    )
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    host_sponsor = models.ForeignKey(
+        Sponsor, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosted_events"
+    )
+    description = models.TextField(blank=True, help_text="Markdown.")
+    capacity = models.PositiveIntegerField(default=50)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    recording_url = models.URLField(blank=True)
+    external_url = models.URLField(blank=True, help_text="The event's page elsewhere.")
+    recorded_attendance = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many people came (past events)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetups:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    bio = models.TextField(blank=True, help_text="Markdown.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speaker_profile",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetups:speaker_detail", kwargs={"slug": self.slug})
+
+
+class SpeakerLink(models.Model):
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=40)
+    url = models.URLField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.url}"
+
+
+class Talk(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    abstract = models.TextField(blank=True, help_text="Markdown.")
+    speakers = models.ManyToManyField(Speaker, blank=True, related_name="talks")
+    duration_minutes = models.PositiveSmallIntegerField(default=20)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the agenda.")
+    slides_url = models.URLField(blank=True)
+    source_url = models.URLField(blank=True)
+    video_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetups:talk_detail", kwargs={"slug": self.slug})

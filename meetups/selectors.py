@@ -1,0 +1,115 @@
+"""Reads for pages and the API, with the joins each page needs so lists stay at fixed queries."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Event, Group, Speaker, Talk
+from .rules import is_group_organiser
+
+SEARCH_MAX_LENGTH = 100
+
+
+def _talks_with_speakers() -> Prefetch:
+    return Prefetch("talks", queryset=Talk.objects.prefetch_related("speakers"))
+
+
+def event_list_public() -> QuerySet[Event]:
+    """Published and cancelled events with what a card shows, in one query plus prefetches."""
+    return (
+        Event.objects.published()
+        .select_related("group", "venue", "host_sponsor")
+        .annotate(talk_count=Count("talks"))
+    )
+
+
+def event_list_upcoming(*, group: Group | None = None) -> QuerySet[Event]:
+    events = event_list_public().upcoming()
+    return events.filter(group=group) if group else events
+
+
+def event_list_past(*, group: Group | None = None, query: str = "") -> QuerySet[Event]:
+    """Past events, newest first; `query` matches event titles, talk titles and speakers."""
+    events = event_list_public().past()
+    if group:
+        events = events.filter(group=group)
+    query = query.strip()[:SEARCH_MAX_LENGTH]
+    if query:
+        matching = Event.objects.filter(
+            Q(title__icontains=query)
+            | Q(talks__title__icontains=query)
+            | Q(talks__speakers__name__icontains=query)
+        ).values("pk")
+        events = events.filter(pk__in=matching)
+    return events.prefetch_related(_talks_with_speakers())
+
+
+def event_next(*, group: Group | None = None) -> Event | None:
+    """The next event that is going ahead (not cancelled), with its agenda."""
+    return (
+        event_list_upcoming(group=group)
+        .filter(status=Event.Status.PUBLISHED)
+        .prefetch_related(_talks_with_speakers())
+        .first()
+    )
+
+
+def event_get_for_viewer(*, slug: str, user) -> Event:
+    """An event page's event; drafts exist only for the group's organisers (404 otherwise)."""
+    event = get_object_or_404(
+        Event.objects.select_related("group", "venue", "host_sponsor").prefetch_related(
+            _talks_with_speakers()
+        ),
+        slug=slug,
+    )
+    if event.status == Event.Status.DRAFT and not is_group_organiser(user, event):
+        raise Http404("No event found.")
+    return event
+
+
+def talk_get_public(*, slug: str) -> Talk:
+    return get_object_or_404(
+        Talk.objects.filter(event__in=Event.objects.published())
+        .select_related("event", "event__group", "event__venue")
+        .prefetch_related("speakers"),
+        slug=slug,
+    )
+
+
+def talk_list_public() -> QuerySet[Talk]:
+    return (
+        Talk.objects.filter(event__in=Event.objects.published())
+        .select_related("event")
+        .prefetch_related("speakers")
+        .order_by("-event__starts_at", "order", "pk")
+    )
+
+
+def speaker_list_public() -> QuerySet[Speaker]:
+    return (
+        Speaker.objects.filter(talks__event__in=Event.objects.published())
+        .distinct()
+        .prefetch_related("links")
+        .order_by("name")
+    )
+
+
+def speaker_get_public(*, slug: str) -> Speaker:
+    talks = (
+        Talk.objects.filter(event__in=Event.objects.published())
+        .select_related("event")
+        .prefetch_related("speakers")
+        .order_by("-event__starts_at")
+    )
+    return get_object_or_404(
+        Speaker.objects.prefetch_related("links", Prefetch("talks", queryset=talks)), slug=slug
+    )
+
+
+def group_get(*, slug: str) -> Group:
+    return get_object_or_404(Group.objects.select_related("owner"), slug=slug)
+
+
+def group_default() -> Group | None:
+    """The portal's first group: the home page and calendar feed default to it."""
+    return Group.objects.order_by("pk").first()

@@ -1,0 +1,121 @@
+"""Public pages: home, events, talks, speakers, groups, the archive and calendar files."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import ics, selectors
+from .forms import ArchiveSearchForm
+from .video import privacy_embed_url
+
+ARCHIVE_PAGE_SIZE = 10
+HOME_UPCOMING = 6
+HOME_RECENT = 3
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    next_event = selectors.event_next()
+    upcoming = selectors.event_list_upcoming()
+    if next_event:
+        upcoming = upcoming.exclude(pk=next_event.pk)
+    return render(
+        request,
+        "meetups/home.html",
+        {
+            "next_event": next_event,
+            "upcoming": list(upcoming[:HOME_UPCOMING]),
+            "recent": list(selectors.event_list_past()[:HOME_RECENT]),
+            "group": selectors.group_default(),
+        },
+    )
+
+
+@require_GET
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get_for_viewer(slug=slug, user=request.user)
+    return render(
+        request,
+        "meetups/event_detail.html",
+        {
+            "event": event,
+            "talks": list(event.talks.all()),
+            "recording_embed_url": privacy_embed_url(event.recording_url),
+        },
+    )
+
+
+@require_GET
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get_for_viewer(slug=slug, user=request.user)
+    response = HttpResponse(ics.event_calendar(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@require_GET
+def event_archive(request: HttpRequest) -> HttpResponse:
+    """Past events with active search; htmx requests get only the results partial."""
+    form = ArchiveSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    paginator = Paginator(selectors.event_list_past(query=query), ARCHIVE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    template = "meetups/event_archive.html"
+    if request.htmx and request.htmx.target == "archive-results":
+        template += "#results"
+    return render(request, template, {"form": form, "page": page, "query": query})
+
+
+@require_GET
+def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    talk = selectors.talk_get_public(slug=slug)
+    return render(
+        request,
+        "meetups/talk_detail.html",
+        {
+            "talk": talk,
+            "event": talk.event,
+            "video_embed_url": privacy_embed_url(talk.video_url),
+        },
+    )
+
+
+@require_GET
+def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    speaker = selectors.speaker_get_public(slug=slug)
+    return render(request, "meetups/speaker_detail.html", {"speaker": speaker})
+
+
+@require_GET
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    group = selectors.group_get(slug=slug)
+    return render(
+        request,
+        "meetups/group_detail.html",
+        {
+            "group": group,
+            "upcoming": list(selectors.event_list_upcoming(group=group)),
+            "recent": list(selectors.event_list_past(group=group)[:HOME_RECENT]),
+            "organisers": list(group.organisers.order_by("username")),
+        },
+    )
+
+
+@require_GET
+def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """A subscribable feed: upcoming events plus the last few months' worth of past ones."""
+    group = selectors.group_get(slug=slug)
+    events = selectors.event_list_public().filter(group=group).order_by("-starts_at")[:100]
+    response = HttpResponse(
+        ics.group_calendar(group, events), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{group.slug}.ics"'
+    return response
+
+
+@login_required
+@require_GET
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/profile.html", {"profile_user": request.user})

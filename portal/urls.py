@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from meetups import views as meetup_views
+
+from .api import api
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
+
+urlpatterns = [
+    path("", meetup_views.home, name="home"),
+    path("", include("meetups.urls")),
+    path("", include("rsvp.urls")),
+    path("", include("live.urls")),
+    path("accounts/profile/", meetup_views.profile, name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
