@@ -17,15 +17,18 @@ MANAGE := $(PY) manage.py
 NODE_DIR := theme/static_src
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test setup deps tailwind db chromium lint format check-deploy clean
+.PHONY: run test setup deps tailwind db chromium servers lint format check-deploy clean
 
 run: setup
 	$(MANAGE) check
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 portal.asgi:application
 
-test: setup chromium
+# Two runs: the whole suite on SQLite (the embedded default), then the tests marked
+# `postgres` against a real PostgreSQL server that the suite starts itself.
+test: setup chromium servers
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	PORTAL_TEST_DB=postgres $(VENV)/bin/pytest -m postgres $(PYTEST_ARGS)
 
 setup: deps tailwind db
 
@@ -57,7 +60,14 @@ db: deps
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-lint:
+# PostgreSQL and Redis binaries for the tests that start real servers (Debian packages).
+servers:
+	@command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+	@command -v redis-server >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
+
+lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
@@ -68,6 +78,7 @@ format:
 # What production settings look like to Django's deployment checklist.
 check-deploy: deps
 	DEBUG=0 SECRET_KEY="$$(openssl rand -hex 40)" ALLOWED_HOSTS=meetup.example.org \
+		EMAIL_HOST=smtp.example.org DATABASE_URL=sqlite:///var/deploy-check.sqlite3 \
 		$(MANAGE) check --deploy --fail-level WARNING
 
 clean:

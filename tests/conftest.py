@@ -1,0 +1,103 @@
+"""Suite-wide fixtures.
+
+Databases: tests run on SQLite (the embedded default). Tests marked `postgres` run only when
+PORTAL_TEST_DB=postgres, in a second pytest run (see the Makefile) whose whole database is a
+real PostgreSQL server that the suite starts itself.
+"""
+
+import os
+from datetime import timedelta
+
+import pytest
+
+from tests import factories
+
+USE_POSTGRES = os.environ.get("PORTAL_TEST_DB") == "postgres"
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PORTAL_TEST_DB=postgres (run by `make test`)")
+    for item in items:
+        if "postgres" in item.keywords and not USE_POSTGRES:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from tests.pg_server import running_postgres
+
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    if not USE_POSTGRES:
+        return
+    from django.conf import settings
+
+    server = request.getfixturevalue("pg_server")
+    db = settings.DATABASES["default"]
+    db.update(
+        {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "portal",
+            "USER": server.user,
+            "PASSWORD": "",
+            "HOST": server.host,
+            "PORT": str(server.port),
+            "OPTIONS": {},
+            "CONN_MAX_AGE": 0,
+            "TEST": {**db.get("TEST", {}), "NAME": "test_portal"},
+        }
+    )
+    # Django built the default connection from the SQLite settings at start-up; rebuild it.
+    from django.db import connections
+
+    connections.close_all()
+    connections.settings = connections.configure_settings(settings.DATABASES)
+    del connections["default"]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production settings redirect to HTTPS; the test client speaks plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests serve from the finders instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def group(db):
+    return factories.make_group()
+
+
+@pytest.fixture
+def organiser(group):
+    user = factories.make_user(username="organiser")
+    group.organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def member(db):
+    return factories.make_user(username="member")
+
+
+@pytest.fixture
+def event(group):
+    """A published event a week from now."""
+    return factories.make_event(group=group)
+
+
+@pytest.fixture
+def past_event(group):
+    return factories.make_event(group=group, starts_in=-timedelta(days=30))

@@ -1,0 +1,92 @@
+"""A throw-away PostgreSQL server for the tests that need real PostgreSQL (concurrency).
+
+pytest-postgresql would be the natural choice, but PostgreSQL refuses to run as root and the
+CI machine runs as root; so this starts `initdb`/`pg_ctl` directly, as the `postgres` system
+user when we are root, in a temporary directory on a free port, and stops it afterwards.
+"""
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class PgServer:
+    host: str
+    port: int
+    user: str
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
+
+
+def _bin(name: str) -> str:
+    found = shutil.which(name) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))), None
+    )
+    if not found:
+        raise RuntimeError(f"PostgreSQL's {name} is not installed (apt-get install postgresql)")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_server_user(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@contextlib.contextmanager
+def running_postgres() -> Iterator[PgServer]:
+    workdir = Path(tempfile.mkdtemp(prefix="portal-pg-"))
+    datadir = workdir / "data"
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres", "postgres")
+    port = _free_port()
+    user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
+    subprocess.run(
+        _as_server_user(
+            [_bin("initdb"), "-D", str(datadir), "-U", user, "-A", "trust", "-E", "UTF8"]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+    )
+    subprocess.run(
+        _as_server_user(
+            [
+                _bin("pg_ctl"),
+                "-D",
+                str(datadir),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(workdir / "log"),
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield PgServer(host="127.0.0.1", port=port, user=user)
+    finally:
+        subprocess.run(
+            _as_server_user([_bin("pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(workdir, ignore_errors=True)
