@@ -1,6 +1,5 @@
 """Public pages: home, events, talks, speakers, groups, the archive and calendar files."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -113,9 +112,3 @@ def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'inline; filename="{group.slug}.ics"'
     return response
-
-
-@login_required
-@require_GET
-def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "account/profile.html", {"profile_user": request.user})

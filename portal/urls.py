@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from meetups import views as meetup_views
 
+from . import views as portal_views
 from .api import api
 
 handler404 = "portal.views.page_not_found"
@@ -13,7 +14,9 @@ urlpatterns = [
     path("", include("meetups.urls")),
     path("", include("rsvp.urls")),
     path("", include("live.urls")),
-    path("accounts/profile/", meetup_views.profile, name="profile"),
+    path("accounts/profile/", portal_views.profile, name="profile"),
+    path("accounts/tokens/", portal_views.token_create, name="token_create"),
+    path("accounts/tokens/<int:token_id>/revoke/", portal_views.token_revoke, name="token_revoke"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
