@@ -28,8 +28,13 @@ def event_list_upcoming(*, group: Group | None = None) -> QuerySet[Event]:
     return events.filter(group=group) if group else events
 
 
-def event_list_past(*, group: Group | None = None, query: str = "") -> QuerySet[Event]:
-    """Past events, newest first; `query` matches event titles, talk titles and speakers."""
+def event_list_past(
+    *, group: Group | None = None, query: str = "", with_agenda: bool = False
+) -> QuerySet[Event]:
+    """Past events, newest first; `query` matches event titles, talk titles and speakers.
+
+    `with_agenda` prefetches talks and their speakers (two more queries, whatever the count).
+    """
     events = event_list_public().past()
     if group:
         events = events.filter(group=group)
@@ -41,7 +46,7 @@ def event_list_past(*, group: Group | None = None, query: str = "") -> QuerySet[
             | Q(talks__speakers__name__icontains=query)
         ).values("pk")
         events = events.filter(pk__in=matching)
-    return events.prefetch_related(_talks_with_speakers())
+    return events.prefetch_related(_talks_with_speakers()) if with_agenda else events
 
 
 def event_next(*, group: Group | None = None) -> Event | None:

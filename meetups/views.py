@@ -27,7 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "next_event": next_event,
             "upcoming": list(upcoming[:HOME_UPCOMING]),
             "recent": list(selectors.event_list_past()[:HOME_RECENT]),
-            "group": selectors.group_default(),
         },
     )
 
@@ -59,7 +58,9 @@ def event_archive(request: HttpRequest) -> HttpResponse:
     """Past events with active search; htmx requests get only the results partial."""
     form = ArchiveSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    paginator = Paginator(selectors.event_list_past(query=query), ARCHIVE_PAGE_SIZE)
+    paginator = Paginator(
+        selectors.event_list_past(query=query, with_agenda=True), ARCHIVE_PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
     template = "meetups/event_archive.html"
     if request.htmx and request.htmx.target == "archive-results":

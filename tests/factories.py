@@ -36,7 +36,9 @@ def make_event(
     *, group: Group | None = None, starts_in: timedelta = timedelta(days=7), **fields
 ) -> Event:
     n = next(_seq)
-    starts_at = fields.pop("starts_at", timezone.now() + starts_in)
+    # Whole minutes, as organisers set them (and calendar files carry no microseconds).
+    default_start = (timezone.now() + starts_in).replace(second=0, microsecond=0)
+    starts_at = fields.pop("starts_at", default_start)
     fields.setdefault("title", f"Event {n}")
     fields.setdefault("slug", f"event-{n}")
     fields.setdefault("status", Event.Status.PUBLISHED)

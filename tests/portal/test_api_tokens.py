@@ -1,0 +1,82 @@
+import pytest
+from django.test import Client
+
+from portal.models import ApiToken, hash_token
+from portal.services import MAX_TOKENS_PER_USER, api_token_authenticate, api_token_create
+from tests.factories import make_user
+
+
+@pytest.mark.django_db
+def test_api_token_create_stores_only_a_hash(member):
+    token, raw = api_token_create(user=member, name="door laptop")
+
+    assert raw.startswith("mp_")
+    assert token.token_hash == hash_token(raw)
+    assert ApiToken.objects.filter(token_hash=raw).exists() is False
+    assert api_token_authenticate(raw=raw) == member
+
+
+@pytest.mark.django_db
+def test_api_token_of_an_inactive_user_does_not_authenticate(member):
+    _token, raw = api_token_create(user=member, name="script")
+    member.is_active = False
+    member.save()
+
+    assert api_token_authenticate(raw=raw) is None
+
+
+@pytest.mark.django_db
+def test_profile_creates_a_token_and_shows_it_once(client, member):
+    client.force_login(member)
+
+    response = client.post("/accounts/tokens/", {"name": "door laptop"})
+
+    raw = response.context["new_token"]
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert api_token_authenticate(raw=raw) == member
+    assert "new_token" not in client.get("/accounts/profile/").context
+
+
+@pytest.mark.django_db
+def test_profile_token_form_rejects_a_blank_name(client, member):
+    client.force_login(member)
+
+    response = client.post("/accounts/tokens/", {"name": ""})
+
+    assert response.status_code == 422
+    assert response.context["token_form"].errors == {"name": ["This field is required."]}
+    assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_token_count_is_bounded(client, member):
+    client.force_login(member)
+    for i in range(MAX_TOKENS_PER_USER):
+        api_token_create(user=member, name=f"t{i}")
+
+    response = client.post("/accounts/tokens/", {"name": "one too many"})
+
+    assert response.status_code == 422
+    assert ApiToken.objects.filter(user=member).count() == MAX_TOKENS_PER_USER
+
+
+@pytest.mark.django_db
+def test_revoking_another_users_token_changes_nothing(member):
+    other = make_user()
+    token, _raw = api_token_create(user=other, name="theirs")
+    client = Client()
+    client.force_login(member)
+
+    response = client.post(f"/accounts/tokens/{token.pk}/revoke/", follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["No such token."]
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+@pytest.mark.django_db
+def test_token_pages_need_post_and_login(client, member):
+    assert client.post("/accounts/tokens/", {"name": "x"}).status_code == 302
+    client.force_login(member)
+    assert client.get("/accounts/tokens/").status_code == 405
