@@ -71,13 +71,16 @@ def event_archive(request: HttpRequest) -> HttpResponse:
 @require_GET
 def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
     talk = selectors.talk_get_public(slug=slug)
+    # A talk without its own video points to the recording of the whole evening.
+    recording_url = talk.video_url or talk.event.recording_url
     return render(
         request,
         "meetups/talk_detail.html",
         {
             "talk": talk,
             "event": talk.event,
-            "video_embed_url": privacy_embed_url(talk.video_url),
+            "recording_url": recording_url,
+            "video_embed_url": privacy_embed_url(recording_url),
         },
     )
 

@@ -181,3 +181,29 @@ def test_pages_send_a_content_security_policy(client):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "frame-src https://www.youtube-nocookie.com" in policy
+
+
+@pytest.mark.django_db
+def test_talk_page_falls_back_to_the_event_recording(client, archive):
+    _past, talk, _speaker = archive
+
+    response = client.get(f"/talks/{talk.slug}/")
+
+    html = response.content.decode()
+    assert response.context["recording_url"] == "https://www.youtube.com/watch?v=jeJmQazH3jA"
+    assert "Recording of the evening" in html
+    assert 'src="https://www.youtube-nocookie.com/embed/jeJmQazH3jA"' in html
+    assert '<a href="https://example.com/slides" rel="noopener noreferrer">Slides' in html
+
+
+@pytest.mark.django_db
+def test_talk_page_prefers_the_talks_own_video(client, archive):
+    _past, talk, _speaker = archive
+    talk.video_url = "https://youtu.be/aaaaaaaaaaa"
+    talk.save()
+
+    response = client.get(f"/talks/{talk.slug}/")
+
+    assert (
+        response.context["video_embed_url"] == "https://www.youtube-nocookie.com/embed/aaaaaaaaaaa"
+    )
