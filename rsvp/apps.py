@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RsvpConfig(AppConfig):
     name = "rsvp"
     verbose_name = "RSVPs and check-in"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the signal receivers

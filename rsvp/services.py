@@ -1,0 +1,288 @@
+"""Writes for RSVPs, the waitlist and check-in.
+
+Every change that can move a seat takes the same lock first: the event's row, `SELECT ... FOR
+UPDATE` inside `transaction.atomic` (on SQLite the IMMEDIATE transaction already serialises
+writers). Under that lock the seats taken are summed and compared with the capacity, so two
+requests for the last seat cannot both see it free. After commit each change sends
+`rsvp.signals.attendance_changed` and queues its emails; a failing email never undoes an RSVP.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from meetups.models import Event
+from meetups.rules import is_group_organiser
+
+from . import tasks
+from .models import Rsvp, RsvpSettings
+from .signals import attendance_changed
+
+
+class RsvpError(Exception):
+    """A request the rules refuse; `status` is the HTTP status a view or the API answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class RsvpNotFound(RsvpError):
+    """Unknown, or not yours to see: both answer 404 so nothing leaks."""
+
+    status = 404
+
+
+@dataclass(frozen=True)
+class RsvpResult:
+    rsvp: Rsvp
+    changed: bool
+
+
+def rsvp_settings_get(*, event: Event) -> RsvpSettings:
+    """The event's settings, or unsaved defaults (reads never write)."""
+    try:
+        return event.rsvp_settings
+    except RsvpSettings.DoesNotExist:
+        return RsvpSettings(event=event)
+
+
+def rsvp_window_problem(*, event: Event, settings: RsvpSettings, now: datetime) -> str | None:
+    """Why nobody can RSVP right now, or None when RSVPs are open."""
+    if event.status == Event.Status.DRAFT:
+        return "This event is not published yet."
+    if event.is_cancelled:
+        return "This event has been cancelled."
+    if settings.opens_at and now < settings.opens_at:
+        return "RSVPs are not open yet."
+    if now >= settings.closes(event) or now >= event.ends_at:
+        return "RSVPs for this event are closed."
+    return None
+
+
+def _lock_event(event_id: int) -> Event:
+    # Every seat-changing write takes this row lock first, so they queue per event and the
+    # seat sum read next is current. Other events are unaffected.
+    try:
+        return Event.objects.select_for_update().get(pk=event_id)
+    except Event.DoesNotExist:
+        raise RsvpNotFound("No such event.") from None
+
+
+def _seats_taken(event_id: int) -> int:
+    return Rsvp.objects.filter(event_id=event_id, status=Rsvp.Status.GOING).aggregate(
+        n=Coalesce(Sum(F("guests") + 1), 0)
+    )["n"]
+
+
+def _check_guests(guests: int, settings: RsvpSettings) -> None:
+    if guests < 0:
+        raise RsvpError("The number of guests cannot be negative.")
+    if guests > settings.guests_allowed:
+        if settings.guests_allowed == 0:
+            raise RsvpError("This event does not allow guests.")
+        raise RsvpError(f"You can bring at most {settings.guests_allowed} guests.")
+
+
+def _after_commit_announce(event_id: int) -> None:
+    transaction.on_commit(
+        lambda: attendance_changed.send(sender=Rsvp, event_id=event_id), robust=True
+    )
+
+
+def _after_commit_email(task, rsvp_id: int) -> None:
+    # Robust: if the queue is down the RSVP stays committed and the failure is logged.
+    transaction.on_commit(lambda: task.enqueue(rsvp_id=rsvp_id), robust=True)
+
+
+def _promote_locked(*, event: Event, settings: RsvpSettings, now: datetime) -> list[Rsvp]:
+    """Fill free seats from the waitlist in arrival order; the caller holds the event lock.
+
+    Skips an RSVP that needs more seats than are free, so it does not block smaller parties
+    behind it. Nobody is promoted after the cut-off or once the event is cancelled.
+    """
+    if event.is_cancelled or now >= settings.cutoff(event):
+        return []
+    free = event.capacity - _seats_taken(event.pk)
+    promoted = []
+    while free > 0:
+        candidate = (
+            Rsvp.objects.waitlisted().filter(event_id=event.pk, guests__lte=free - 1).first()
+        )
+        if candidate is None:
+            break
+        candidate.status = Rsvp.Status.GOING
+        candidate.promoted_at = now
+        candidate.save(update_fields=["status", "promoted_at", "updated_at"])
+        free -= candidate.seats
+        promoted.append(candidate)
+        _after_commit_email(tasks.send_waitlist_promotion, candidate.pk)
+    return promoted
+
+
+def rsvp_create(
+    *, event: Event, user: AbstractBaseUser, guests: int = 0, now: datetime | None = None
+) -> RsvpResult:
+    """RSVP `user` as going if `1 + guests` seats are free, else put them on the waitlist.
+
+    Idempotent: an existing going or waitlisted RSVP is returned unchanged (changed=False), so a
+    double click or a replayed POST does nothing. A cancelled RSVP is reopened at the back of the
+    queue. After commit: the confirmation (or waitlist) email is queued and
+    `attendance_changed` is sent.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        settings = rsvp_settings_get(event=locked)
+        _check_guests(guests, settings)
+        existing = Rsvp.objects.filter(event_id=locked.pk, user_id=user.pk).first()
+        if existing is not None and existing.status != Rsvp.Status.CANCELLED:
+            return RsvpResult(existing, changed=False)
+        if problem := rsvp_window_problem(event=locked, settings=settings, now=now):
+            raise RsvpError(problem, status=409)
+        free = locked.capacity - _seats_taken(locked.pk)
+        status = Rsvp.Status.GOING if 1 + guests <= free else Rsvp.Status.WAITLISTED
+        rsvp = existing or Rsvp(event=locked, user=user)
+        rsvp.status = status
+        rsvp.guests = guests
+        rsvp.queued_at = now
+        rsvp.promoted_at = None
+        rsvp.cancelled_at = None
+        rsvp.save()
+        _after_commit_email(tasks.send_rsvp_confirmation, rsvp.pk)
+        _after_commit_announce(locked.pk)
+    return RsvpResult(rsvp, changed=True)
+
+
+def _lock_own_rsvp(*, rsvp_id: int, user: AbstractBaseUser) -> tuple[Event, Rsvp]:
+    event_id = Rsvp.objects.filter(pk=rsvp_id, user_id=user.pk).values_list("event_id", flat=True)
+    if not event_id:
+        raise RsvpNotFound("No such RSVP.")
+    event = _lock_event(event_id[0])
+    return event, Rsvp.objects.select_related("event").get(pk=rsvp_id)
+
+
+def rsvp_guests_change(
+    *, rsvp_id: int, user: AbstractBaseUser, guests: int, now: datetime | None = None
+) -> RsvpResult:
+    """Change the guests of one's own RSVP.
+
+    More guests on a going RSVP need that many free seats (else RsvpError 409, nothing
+    changes); fewer guests free seats and promote the waitlist. A waitlisted RSVP keeps its
+    place. After commit: `attendance_changed`, and promotion emails if anyone moved up.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event, rsvp = _lock_own_rsvp(rsvp_id=rsvp_id, user=user)
+        settings = rsvp_settings_get(event=event)
+        if rsvp.status == Rsvp.Status.CANCELLED:
+            raise RsvpError("This RSVP is cancelled; RSVP again instead.", status=409)
+        _check_guests(guests, settings)
+        if guests == rsvp.guests:
+            return RsvpResult(rsvp, changed=False)
+        if guests > rsvp.guests:
+            if problem := rsvp_window_problem(event=event, settings=settings, now=now):
+                raise RsvpError(problem, status=409)
+            if rsvp.is_checked_in:
+                raise RsvpError("You are already checked in.", status=409)
+        if rsvp.is_going and guests > rsvp.guests:
+            free = event.capacity - _seats_taken(event.pk)
+            extra = guests - rsvp.guests
+            if extra > free:
+                raise RsvpError(
+                    f"Only {free} more seat{'s' if free != 1 else ''} free; you asked for {extra}.",
+                    status=409,
+                )
+        rsvp.guests = guests
+        rsvp.save(update_fields=["guests", "updated_at"])
+        _promote_locked(event=event, settings=settings, now=now)
+        _after_commit_announce(event.pk)
+    rsvp.refresh_from_db()
+    return RsvpResult(rsvp, changed=True)
+
+
+def rsvp_cancel(*, rsvp_id: int, user: AbstractBaseUser, now: datetime | None = None) -> RsvpResult:
+    """Cancel one's own RSVP (going or waitlisted); cancelling twice changes nothing.
+
+    A freed seat promotes the waitlist. After commit: the cancellation email, promotion emails
+    and `attendance_changed`.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event, rsvp = _lock_own_rsvp(rsvp_id=rsvp_id, user=user)
+        if rsvp.status == Rsvp.Status.CANCELLED:
+            return RsvpResult(rsvp, changed=False)
+        if rsvp.is_checked_in:
+            raise RsvpError("You are already checked in; ask an organiser.", status=409)
+        if event.is_past:
+            raise RsvpError("This event is over.", status=409)
+        rsvp.status = Rsvp.Status.CANCELLED
+        rsvp.cancelled_at = now
+        rsvp.save(update_fields=["status", "cancelled_at", "updated_at"])
+        _promote_locked(event=event, settings=rsvp_settings_get(event=event), now=now)
+        _after_commit_email(tasks.send_rsvp_cancellation, rsvp.pk)
+        _after_commit_announce(event.pk)
+    return RsvpResult(rsvp, changed=True)
+
+
+def waitlist_promote(*, event: Event, now: datetime | None = None) -> list[Rsvp]:
+    """Promote waitlisted RSVPs in order while seats are free and the cut-off has not passed.
+
+    Called after capacity changes (see `rsvp.receivers`); the RSVP services promote on their
+    own. After commit: a promotion email per promoted RSVP and `attendance_changed`.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        promoted = _promote_locked(event=locked, settings=rsvp_settings_get(event=locked), now=now)
+        _after_commit_announce(locked.pk)
+    return promoted
+
+
+def _require_organiser(user: AbstractBaseUser, event: Event) -> None:
+    if not is_group_organiser(user, event):
+        raise RsvpNotFound("No such RSVP.")
+
+
+def _record_attendance(event_id: int) -> None:
+    # After the event its attendance is what the door counted; kept current at every
+    # check-in so nothing has to run when the event ends. A queryset update: not a save, so
+    # the capacity receiver does not fire.
+    people = Rsvp.objects.filter(event_id=event_id, checked_in_at__isnull=False).aggregate(
+        n=Coalesce(Sum(F("guests") + 1), 0)
+    )["n"]
+    Event.objects.filter(pk=event_id).update(recorded_attendance=people)
+
+
+def rsvp_check_in(
+    *, rsvp: Rsvp, by: AbstractBaseUser, undo: bool = False, now: datetime | None = None
+) -> RsvpResult:
+    """Check a going RSVP in with its guests (or undo it); organisers of the event only.
+
+    Idempotent both ways. Also writes `Event.recorded_attendance` (checked-in people) and,
+    after commit, sends `attendance_changed`.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock_event(rsvp.event_id)
+        _require_organiser(by, event)
+        rsvp = Rsvp.objects.select_related("event", "user").get(pk=rsvp.pk)
+        if not rsvp.is_going:
+            raise RsvpError("Only people who are going can be checked in.", status=409)
+        if undo == (not rsvp.is_checked_in):
+            return RsvpResult(rsvp, changed=False)
+        rsvp.checked_in_at = None if undo else now
+        rsvp.checked_in_by = None if undo else by
+        rsvp.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+        _record_attendance(event.pk)
+        _after_commit_announce(event.pk)
+    return RsvpResult(rsvp, changed=True)
