@@ -1,3 +1,126 @@
-from ninja import Router
+"""Q&A endpoints: the same services and rate limits as the live page.
+
+Writes take `write_auth` (a session with its CSRF token, or a personal API token). Refusals
+answer `{"detail": "<why>"}` with a 4xx status (429 when over the rate limit).
+"""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from portal.api_auth import write_auth
+
+from . import selectors, services
+from .models import QUESTION_MAX_LENGTH, Question
+from .views import rate_limited
 
 router = Router(tags=["live"])
+
+
+class QuestionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=QUESTION_MAX_LENGTH)
+    is_anonymous: bool = False
+    talk: str | None = Field(None, description="A talk's slug; omit for the event-wide Q&A.")
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    author: str | None = Field(None, description="None when asked anonymously.")
+    talk: str | None = None
+    votes: int
+    status: str
+    answered: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(obj: Question) -> str | None:
+        return None if obj.is_anonymous else obj.author.get_username()
+
+    @staticmethod
+    def resolve_talk(obj: Question) -> str | None:
+        return obj.talk.slug if obj.talk_id else None
+
+    @staticmethod
+    def resolve_votes(obj: Question) -> int:
+        return obj.vote_count
+
+    @staticmethod
+    def resolve_answered(obj: Question) -> bool:
+        return obj.is_answered
+
+
+class VoteOut(Schema):
+    voted: bool
+    votes: int
+
+
+def _event(request: HttpRequest, slug: str):
+    return selectors.event_get_live(slug=slug, user=request.user)
+
+
+@router.get("/events/{slug}/questions", response=list[QuestionOut])
+def question_list(request: HttpRequest, slug: str, talk: str | None = None, sort: str = "top"):
+    """Visible questions of one Q&A (open first, then answered)."""
+    event = _event(request, slug)
+    scope = selectors.talk_for_scope(event=event, talk_slug=talk)
+    questions = [
+        q
+        for q in selectors.qa_questions(event_id=event.pk, talk_id=scope.pk if scope else None)
+        if q.status == Question.Status.VISIBLE
+    ]
+    qa = selectors.qa_state(questions=questions, sort=sort if sort in selectors.SORTS else "top")
+    for q in questions:
+        q.talk = scope
+    return qa.open + qa.answered
+
+
+@router.post("/events/{slug}/questions", response={201: QuestionOut}, auth=write_auth)
+def question_create(request: HttpRequest, slug: str, payload: QuestionIn):
+    event = _event(request, slug)
+    talk = selectors.talk_for_scope(event=event, talk_slug=payload.talk) if payload.talk else None
+    if message := rate_limited(request, "question"):
+        raise HttpError(429, message)
+    try:
+        question = services.question_create(
+            event=event,
+            talk=talk,
+            author=request.user,
+            text=payload.text,
+            is_anonymous=payload.is_anonymous,
+        )
+    except services.LiveError as error:
+        raise HttpError(error.status, error.message) from error
+    return 201, question
+
+
+def _vote(request: HttpRequest, question_id: int, *, up: bool) -> VoteOut:
+    question = get_object_or_404(Question.objects.select_related("event__group"), pk=question_id)
+    if question.event.status == question.event.Status.DRAFT:
+        selectors.event_get_live(slug=question.event.slug, user=request.user)
+    if message := rate_limited(request, "vote"):
+        raise HttpError(429, message)
+    try:
+        if up:
+            services.question_vote(question=question, user=request.user)
+        else:
+            services.question_unvote(question=question, user=request.user)
+    except services.LiveError as error:
+        raise HttpError(error.status, error.message) from error
+    question.refresh_from_db(fields=["vote_count"])
+    return VoteOut(voted=up, votes=question.vote_count)
+
+
+@router.post("/questions/{question_id}/vote", response=VoteOut, auth=write_auth)
+def question_vote(request: HttpRequest, question_id: int):
+    """Upvote (idempotent: a second vote changes nothing)."""
+    return _vote(request, question_id, up=True)
+
+
+@router.delete("/questions/{question_id}/vote", response=VoteOut, auth=write_auth)
+def question_unvote(request: HttpRequest, question_id: int):
+    """Take the upvote back (idempotent)."""
+    return _vote(request, question_id, up=False)

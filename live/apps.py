@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class LiveConfig(AppConfig):
     name = "live"
     verbose_name = "Live event mode"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the RSVP receiver)

@@ -1,3 +1,9 @@
 """Websocket URL routes (wrapped by origin and auth middleware in portal/asgi.py)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import LiveConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/events/<int:event_id>/live/", LiveConsumer.as_asgi()),
+]

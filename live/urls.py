@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "live"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("events/<slug:slug>/live/", views.live_page, name="live_page"),
+    path("events/<slug:slug>/live/presenter/", views.presenter, name="presenter"),
+    path("events/<slug:slug>/live/questions/", views.question_create, name="question_create"),
+    path(
+        "events/<slug:slug>/live/questions/<int:pk>/vote/",
+        views.question_vote,
+        name="question_vote",
+    ),
+    path(
+        "events/<slug:slug>/live/questions/<int:pk>/<slug:action>/",
+        views.question_moderate,
+        name="question_moderate",
+    ),
+    path("events/<slug:slug>/live/stage/", views.stage_update, name="stage_update"),
+    path("events/<slug:slug>/live/settings/", views.settings_update, name="settings_update"),
+]

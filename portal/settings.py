@@ -270,3 +270,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Live mode (live/): presence heartbeats and expiry, frame limits, Q&A rate limits.
+# Browsers send a heartbeat every LIVE_HEARTBEAT_SECONDS; a socket silent for the TTL is closed
+# and stops counting as "online now" (background tabs may throttle timers to once a minute).
+LIVE_HEARTBEAT_SECONDS = int(os.environ.get("LIVE_HEARTBEAT_SECONDS", "25"))
+LIVE_PRESENCE_TTL_SECONDS = float(os.environ.get("LIVE_PRESENCE_TTL_SECONDS", "75"))
+LIVE_PRESENCE_TICK_SECONDS = float(os.environ.get("LIVE_PRESENCE_TICK_SECONDS", "2"))
+# The biggest frame a client may send (heartbeats are ~400 bytes); run daphne with
+# --websocket-max-message-size above this so the consumer, not the server, decides (4009).
+LIVE_MAX_FRAME_BYTES = 4096
+LIVE_RATE_QUESTIONS = "5/m"
+LIVE_RATE_VOTES = "60/m"

@@ -1,0 +1,104 @@
+"""Render a change once, then hand it to every process's hub through the channel layer.
+
+Services call `*_changed` from `transaction.on_commit`. Each call renders the fragments for
+each audience (public and organiser, each sorted by votes and by newest, and the presenter)
+exactly once, from the same partials the pages use, and sends one layer message to the
+event's group, which holds one channel per server process (see live/hub.py).
+"""
+
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.template.loader import render_to_string
+
+from meetups.models import Event
+
+from . import selectors
+from .hub import counts_key, event_group, qa_key, stage_key
+
+PRESENTER_TOP = 5
+
+
+def _stamp() -> str:
+    # Identifies one broadcast in its frames (the benchmark and debugging use it).
+    return str(time.time_ns())
+
+
+def publish(*, event_id: int, key: str, frames: dict[str, str]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    async_to_sync(layer.group_send)(
+        event_group(event_id), {"type": "live.frames", "key": key, "frames": frames}
+    )
+
+
+def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> dict[str, str]:
+    """The Q&A lists of one scope for every audience and sort order (one query)."""
+    questions = selectors.qa_questions(event_id=event.pk, talk_id=talk_id)
+    read_only = selectors.qa_is_read_only(event=event)
+    base = {
+        "event": event,
+        "read_only": read_only,
+        "voting_open": not read_only,
+        "my_votes": frozenset(),
+        "stamp": stamp,
+    }
+    frames = {}
+    for sort in selectors.SORTS:
+        qa = selectors.qa_state(questions=questions, sort=sort)
+        for audience in ("public", "organiser"):
+            frames[f"{audience}:{sort}"] = render_to_string(
+                "live/fragments.html#qa_frame",
+                {**base, "qa": qa, "sort": sort, "audience": audience},
+            )
+        if sort == "top":
+            frames["presenter"] = render_to_string(
+                "live/fragments.html#presenter_top",
+                {**base, "top": qa.open[:PRESENTER_TOP], "audience": "presenter"},
+            )
+    return frames
+
+
+def render_stage_frames(*, event: Event, stamp: str = "") -> dict[str, str]:
+    state = selectors.live_state_get(event=event)
+    context = {"event": event, "live": state, "stamp": stamp}
+    return {
+        "public": render_to_string("live/fragments.html#stage", {**context, "audience": "public"}),
+        "organiser": render_to_string(
+            "live/fragments.html#stage", {**context, "audience": "organiser"}
+        ),
+        "presenter": render_to_string("live/fragments.html#presenter_stage", context),
+    }
+
+
+def render_counts_frames(*, event_id: int, stamp: str = "") -> dict[str, str]:
+    counts = selectors.attendance_counts(event_id=event_id)
+    return {"*": render_to_string("live/fragments.html#counts", {"counts": counts, "stamp": stamp})}
+
+
+def qa_changed(*, event_id: int, talk_id: int | None) -> None:
+    """Broadcast one Q&A's whole current state to everyone watching it."""
+    event = Event.objects.get(pk=event_id)
+    frames = render_qa_frames(event=event, talk_id=talk_id, stamp=_stamp())
+    publish(event_id=event_id, key=qa_key(event_id, talk_id), frames=frames)
+
+
+def stage_changed(*, event_id: int) -> None:
+    """Broadcast the current talk and the pinned question."""
+    event = Event.objects.get(pk=event_id)
+    publish(
+        event_id=event_id,
+        key=stage_key(event_id),
+        frames=render_stage_frames(event=event, stamp=_stamp()),
+    )
+
+
+def counts_changed(*, event_id: int) -> None:
+    """Broadcast going / checked-in counts (sent when the RSVP app says attendance changed)."""
+    publish(
+        event_id=event_id,
+        key=counts_key(event_id),
+        frames=render_counts_frames(event_id=event_id, stamp=_stamp()),
+    )

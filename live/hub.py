@@ -1,0 +1,272 @@
+"""The per-process fan-out hub: one channel-layer message per process, not one per socket.
+
+Stock Channels fan-out (`group_send` to a group holding every consumer) costs a layer message,
+a queue hop and a dispatch in each consumer per broadcast; at 2,000 sockets that per-consumer
+work, not the network, is what falls behind. Here the consumers never join the layer. Each
+process runs one hub, which
+
+- keeps an in-process registry of live sockets by topic key (`stage:<event>`,
+  `counts:<event>`, `qa:<event>:<talk id or "event">`) holding each socket's raw ASGI `send`;
+- joins the layer group `live.event.<id>` once per event it has sockets for, with its own
+  channel, and runs one task that receives from that channel;
+- on a `live.frames` message, writes the already-rendered frame for each socket's audience
+  (public, organiser, presenter) straight to that socket's `send`;
+- remembers the last frames per key, so a (re)connecting socket gets the full current state
+  without rendering it again;
+- counts its sockets for presence (see live/presence.py) every tick, closes sockets whose
+  heartbeats stopped, and pushes "online now" to its own sockets when the total changes.
+
+See docs/live.md for the whole design and the figures.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from .presence import make_presence
+
+logger = logging.getLogger(__name__)
+
+# Close codes (4000-4999 are the application's own; never 1011).
+CLOSE_HEARTBEAT_TIMEOUT = 4408
+
+
+def event_group(event_id: int) -> str:
+    return f"live.event.{int(event_id)}"
+
+
+def stage_key(event_id: int) -> str:
+    return f"stage:{int(event_id)}"
+
+
+def counts_key(event_id: int) -> str:
+    return f"counts:{int(event_id)}"
+
+
+def qa_key(event_id: int, talk_id: int | None) -> str:
+    return f"qa:{int(event_id)}:{'event' if talk_id is None else int(talk_id)}"
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
+@dataclass(eq=False)
+class Connection:
+    send: Callable[[dict], Awaitable[None]]
+    event_id: int
+    keys: tuple[str, ...]
+    audience: str
+    sort: str = "top"
+    last_seen: float = field(default_factory=time.monotonic)
+
+    @property
+    def variant(self) -> str:
+        return f"{self.audience}:{self.sort}"
+
+    def frame_from(self, frames: dict[str, str]) -> str | None:
+        """This socket's text among a broadcast's frames (audience:sort, audience, or all)."""
+        return frames.get(self.variant) or frames.get(self.audience) or frames.get("*")
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.process_id = uuid.uuid4().hex[:16]
+        self._reset(None)
+
+    def _reset(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.loop = loop
+        self.subscribers: dict[str, set[Connection]] = defaultdict(set)
+        self.by_event: dict[int, set[Connection]] = defaultdict(set)
+        self.snapshots: dict[str, tuple[float, dict[str, str]]] = {}
+        self.versions: dict[str, int] = defaultdict(int)
+        self.online_shown: dict[int, int] = {}
+        self.joined: dict[int, float] = {}
+        self.channel: str | None = None
+        self.presence = None
+        self._tasks: list[asyncio.Task] = []
+        self._wake: asyncio.Event | None = None
+        self._start_lock: asyncio.Lock | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def _ensure_started(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            # A new event loop (a test, or a server restart in-process): start afresh.
+            self._reset(loop)
+            self._start_lock = asyncio.Lock()
+            self._wake = asyncio.Event()
+        if self.channel is not None:
+            return
+        async with self._start_lock:
+            if self.channel is not None:
+                return
+            layer = get_channel_layer()
+            self.presence = make_presence()
+            self.channel = await layer.new_channel()
+            self._tasks = [loop.create_task(self._listen()), loop.create_task(self._tick_loop())]
+
+    async def stop(self) -> None:
+        """Stop this loop's tasks (tests call it; a server process just exits)."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.presence is not None:
+            await self.presence.close()
+        self._reset(None)
+
+    # -- sockets --------------------------------------------------------------------------
+
+    async def attach(self, conn: Connection) -> None:
+        await self._ensure_started()
+        for key in conn.keys:
+            self.subscribers[key].add(conn)
+        self.by_event[conn.event_id].add(conn)
+        if conn.event_id not in self.joined:
+            self.joined[conn.event_id] = time.monotonic()
+            await get_channel_layer().group_add(event_group(conn.event_id), self.channel)
+        self._wake.set()
+
+    def detach(self, conn: Connection) -> None:
+        for key in conn.keys:
+            subs = self.subscribers.get(key)
+            if subs is not None:
+                subs.discard(conn)
+                if not subs:
+                    del self.subscribers[key]
+        conns = self.by_event.get(conn.event_id)
+        if conns is not None and conn in conns:
+            conns.discard(conn)
+            if self._wake is not None:
+                self._wake.set()
+
+    def touch(self, conn: Connection) -> None:
+        conn.last_seen = time.monotonic()
+
+    # -- state for (re)connects -----------------------------------------------------------
+
+    def snapshot(self, key: str) -> tuple[int, dict[str, str] | None]:
+        """The current version of `key` and its last frames, if fresh enough to reuse."""
+        version = self.versions[key]
+        cached = self.snapshots.get(key)
+        if cached and time.monotonic() - cached[0] < _setting("LIVE_SNAPSHOT_SECONDS", 30):
+            return version, cached[1]
+        return version, None
+
+    def remember(self, key: str, frames: dict[str, str], *, version: int) -> None:
+        """Keep frames rendered for a connect, unless a broadcast overtook the render."""
+        if self.versions[key] == version:
+            self.snapshots[key] = (time.monotonic(), frames)
+
+    def online_fragment(self, event_id: int) -> str | None:
+        total = self.online_shown.get(event_id)
+        if total is None:
+            return None
+        return render_to_string("live/fragments.html#online", {"online": total})
+
+    # -- fan-out --------------------------------------------------------------------------
+
+    async def _listen(self) -> None:
+        layer = get_channel_layer()
+        while True:
+            try:
+                message = await layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("live hub: receiving from the channel layer failed")
+                await asyncio.sleep(0.5)
+                continue
+            if message.get("type") == "live.frames":
+                await self.deliver(message["key"], message["frames"])
+
+    async def deliver(self, key: str, frames: dict[str, str]) -> int:
+        """Write `frames` (audience -> text) to every local socket subscribed to `key`."""
+        self.versions[key] += 1
+        self.snapshots[key] = (time.monotonic(), frames)
+        conns = self.subscribers.get(key)
+        if not conns:
+            return 0
+        # One message dict per variant, shared by every socket of that variant.
+        messages: dict[str, dict | None] = {}
+        sent = 0
+        for conn in list(conns):
+            variant = conn.variant
+            if variant not in messages:
+                text = conn.frame_from(frames)
+                messages[variant] = {"type": "websocket.send", "text": text} if text else None
+            message = messages[variant]
+            if message is None:
+                continue
+            try:
+                await conn.send(message)
+                sent += 1
+            except Exception:
+                logger.warning("live hub: dropping a socket that failed to send", exc_info=True)
+                self.detach(conn)
+        return sent
+
+    # -- presence -------------------------------------------------------------------------
+
+    async def _tick_loop(self) -> None:
+        while True:
+            tick = _setting("LIVE_PRESENCE_TICK_SECONDS", 2)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=tick)
+                # Coalesce a burst of connects into one update.
+                await asyncio.sleep(min(tick, _setting("LIVE_PRESENCE_DEBOUNCE_SECONDS", 0.5)))
+            self._wake.clear()
+            try:
+                await self.presence_tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("live hub: presence tick failed")
+
+    async def presence_tick(self) -> None:
+        ttl = _setting("LIVE_PRESENCE_TTL_SECONDS", 75)
+        now = time.monotonic()
+        for event_id in list(self.by_event.keys() | self.online_shown.keys()):
+            conns = self.by_event.get(event_id, set())
+            for conn in [c for c in conns if now - c.last_seen > ttl]:
+                # Its heartbeats stopped: the browser is gone (or asleep); stop counting it.
+                self.detach(conn)
+                with contextlib.suppress(Exception):
+                    await conn.send({"type": "websocket.close", "code": CLOSE_HEARTBEAT_TIMEOUT})
+            local = len(conns)
+            total = await self.presence.report(
+                event_id=event_id, process_id=self.process_id, count=local, ttl=ttl
+            )
+            if not local:
+                self.by_event.pop(event_id, None)
+                self.online_shown.pop(event_id, None)
+                if event_id in self.joined:
+                    del self.joined[event_id]
+                    await get_channel_layer().group_discard(event_group(event_id), self.channel)
+                continue
+            if now - self.joined.get(event_id, now) > 3600:
+                # Layer groups expire (channels_redis: a day); renew membership hourly.
+                self.joined[event_id] = now
+                await get_channel_layer().group_add(event_group(event_id), self.channel)
+            if self.online_shown.get(event_id) != total:
+                self.online_shown[event_id] = total
+                text = render_to_string("live/fragments.html#online", {"online": total})
+                message = {"type": "websocket.send", "text": text}
+                for conn in list(conns):
+                    with contextlib.suppress(Exception):
+                        await conn.send(message)
+
+
+hub = Hub()

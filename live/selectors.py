@@ -1,0 +1,129 @@
+"""Reads for the live page, the presenter view, broadcasts and the talk page's Q&A archive."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from meetups.models import Event, Talk
+from meetups.rules import is_group_organiser
+
+from .models import LiveState, Question, QuestionVote
+
+SORTS = ("top", "new")
+
+
+@dataclass
+class QAState:
+    """One Q&A (a talk's, or the event's as a whole), split the way the page shows it."""
+
+    open: list[Question] = field(default_factory=list)
+    answered: list[Question] = field(default_factory=list)
+    queue: list[Question] = field(default_factory=list)
+    hidden: list[Question] = field(default_factory=list)
+
+
+def event_get_live(*, slug: str, user) -> Event:
+    """The event of a live page: published or cancelled, or a draft its organisers see."""
+    event = get_object_or_404(
+        Event.objects.select_related("group").prefetch_related("talks"), slug=slug
+    )
+    if event.status == Event.Status.DRAFT and not is_group_organiser(user, event):
+        raise Http404("No event found.")
+    return event
+
+
+def event_is_running(*, event: Event, now=None) -> bool:
+    now = now or timezone.now()
+    return event.status == Event.Status.PUBLISHED and event.starts_at <= now < event.ends_at
+
+
+def qa_is_read_only(*, event: Event, now=None) -> bool:
+    """After the event (or once cancelled) its Q&A is an archive."""
+    now = now or timezone.now()
+    return event.status != Event.Status.PUBLISHED or event.ends_at <= now
+
+
+def live_state_get(*, event: Event) -> LiveState:
+    """The event's live state with its current talk and pinned question (unsaved default)."""
+    state = (
+        LiveState.objects.select_related("current_talk", "pinned_question__author")
+        .filter(event=event)
+        .first()
+    )
+    return state or LiveState(event=event)
+
+
+def talk_for_scope(*, event: Event, talk_slug: str | None) -> Talk | None:
+    """The talk a `?qa=` value names within this event; None for the event-wide Q&A."""
+    if not talk_slug or talk_slug == "event":
+        return None
+    for talk in event.talks.all():
+        if talk.slug == talk_slug:
+            return talk
+    raise Http404("No such talk at this event.")
+
+
+def _sorted(questions: list[Question], sort: str) -> list[Question]:
+    if sort == "new":
+        return sorted(questions, key=lambda q: (q.created_at, q.pk), reverse=True)
+    # Most votes first; among equals, who asked first.
+    return sorted(questions, key=lambda q: (-q.vote_count, q.created_at, q.pk))
+
+
+def qa_questions(*, event_id: int, talk_id: int | None) -> list[Question]:
+    """Every question of one Q&A with its author, in one query."""
+    return list(
+        Question.objects.for_scope(event_id=event_id, talk_id=talk_id).select_related("author")
+    )
+
+
+def qa_state(*, questions: list[Question], sort: str = "top") -> QAState:
+    """Split one Q&A's questions into the page's lists (no queries)."""
+    state = QAState()
+    for question in questions:
+        if question.status == Question.Status.PENDING:
+            state.queue.append(question)
+        elif question.status == Question.Status.HIDDEN:
+            state.hidden.append(question)
+        elif question.is_answered:
+            state.answered.append(question)
+        else:
+            state.open.append(question)
+    state.open = _sorted(state.open, sort)
+    state.answered.sort(key=lambda q: q.answered_at, reverse=True)
+    state.queue.sort(key=lambda q: (q.created_at, q.pk))
+    state.hidden.sort(key=lambda q: (q.created_at, q.pk), reverse=True)
+    return state
+
+
+def qa_visible_for_talk(*, talk: Talk) -> QuerySet[Question]:
+    """The read-only archive on a talk page: visible questions, most votes first."""
+    return (
+        Question.objects.visible()
+        .filter(talk=talk)
+        .select_related("author")
+        .order_by("-vote_count", "created_at", "pk")
+    )
+
+
+def question_ids_voted(*, user, event_id: int) -> set[int]:
+    """Which questions of this event `user` has upvoted (for the buttons' pressed state)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        QuestionVote.objects.filter(user=user, question__event_id=event_id).values_list(
+            "question_id", flat=True
+        )
+    )
+
+
+def attendance_counts(*, event_id: int) -> dict | None:
+    """Going and checked-in numbers from the RSVP app (None when RSVPs are not installed)."""
+    try:
+        from rsvp.selectors import event_attendance_counts
+    except ImportError:
+        return None
+    return event_attendance_counts(event_id=event_id)

@@ -1,0 +1,253 @@
+"""Writes for the Q&A and the live state. Every change broadcasts after commit.
+
+One broadcast per change carries the whole current state of what changed (a Q&A's lists, the
+stage, or the counts), rendered once (live/broadcast.py) and fanned out by each process's hub.
+"""
+
+import logging
+from functools import partial
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from meetups.models import Event, Talk
+from meetups.rules import is_group_organiser
+
+from . import broadcast, selectors
+from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote
+
+logger = logging.getLogger(__name__)
+
+
+class LiveError(Exception):
+    """A request the rules refuse; `status` is what a view or the API answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class LiveNotFound(LiveError):
+    """Unknown, or not yours to touch: 404 so nothing leaks."""
+
+    status = 404
+
+
+def _require_organiser(user: AbstractBaseUser, event: Event) -> None:
+    if not is_group_organiser(user, event):
+        raise LiveNotFound("Not found.")
+
+
+def _after_commit(func, **kwargs) -> None:
+    # Robust: a broadcast that fails (Redis down) is logged; the write stays committed.
+    transaction.on_commit(partial(func, **kwargs), robust=True)
+
+
+def _announce_qa(question: Question) -> None:
+    _after_commit(broadcast.qa_changed, event_id=question.event_id, talk_id=question.talk_id)
+
+
+def _announce_stage(event_id: int) -> None:
+    _after_commit(broadcast.stage_changed, event_id=event_id)
+
+
+def clean_question_text(text: str) -> str:
+    """Plain text: trimmed, control characters other than newlines dropped, newlines collapsed."""
+    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    lines = [line.strip() for line in text.replace("\t", " ").splitlines()]
+    return "\n".join(line for line in lines if line).strip()
+
+
+def question_create(
+    *,
+    event: Event,
+    talk: Talk | None,
+    author: AbstractBaseUser,
+    text: str,
+    is_anonymous: bool = False,
+) -> Question:
+    """Ask a question in a talk's Q&A (or the event's when `talk` is None).
+
+    Waits in the moderation queue when the event pre-moderates; otherwise shows at once.
+    Broadcasts the Q&A after commit.
+    """
+    if not author.is_authenticated:
+        raise LiveError("Log in to ask a question.", status=403)
+    if talk is not None and talk.event_id != event.pk:
+        raise LiveNotFound("No such talk at this event.")
+    if selectors.qa_is_read_only(event=event):
+        raise LiveError("This Q&A is closed: the event is over.", status=409)
+    text = clean_question_text(text)
+    if not text:
+        raise LiveError("Write a question first.")
+    if len(text) > QUESTION_MAX_LENGTH:
+        raise LiveError(f"Keep it to {QUESTION_MAX_LENGTH} characters.")
+    with transaction.atomic():
+        state = LiveState.objects.filter(event=event).first()
+        if state is not None and not state.accepting_questions:
+            raise LiveError("Questions are paused for now.", status=409)
+        premoderate = bool(state and state.premoderate)
+        question = Question.objects.create(
+            event=event,
+            talk=talk,
+            author=author,
+            text=text,
+            is_anonymous=is_anonymous,
+            status=Question.Status.PENDING if premoderate else Question.Status.VISIBLE,
+        )
+        _announce_qa(question)
+    return question
+
+
+def _open_question_for_votes(question_id: int) -> Question:
+    question = Question.objects.select_related("event").filter(pk=question_id).first()
+    if question is None or question.status != Question.Status.VISIBLE:
+        raise LiveNotFound("No such question.")
+    if question.is_answered or selectors.qa_is_read_only(event=question.event):
+        raise LiveError("Voting on this question has closed.", status=409)
+    return question
+
+
+def question_vote(*, question: Question, user: AbstractBaseUser) -> bool:
+    """Upvote once (the database's unique constraint decides); True if a vote was added.
+
+    Broadcasts the Q&A after commit when the count changed.
+    """
+    if not user.is_authenticated:
+        raise LiveError("Log in to vote.", status=403)
+    with transaction.atomic():
+        question = _open_question_for_votes(question.pk)
+        try:
+            with transaction.atomic():
+                QuestionVote.objects.create(question=question, user=user)
+        except IntegrityError:
+            return False
+        Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") + 1)
+        _announce_qa(question)
+    return True
+
+
+def question_unvote(*, question: Question, user: AbstractBaseUser) -> bool:
+    """Take one's vote back; True if there was one. Broadcasts after commit when it changed."""
+    if not user.is_authenticated:
+        raise LiveError("Log in to vote.", status=403)
+    with transaction.atomic():
+        question = _open_question_for_votes(question.pk)
+        deleted, _ = QuestionVote.objects.filter(question=question, user=user).delete()
+        if not deleted:
+            return False
+        Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") - 1)
+        _announce_qa(question)
+    return True
+
+
+def question_vote_toggle(*, question: Question, user: AbstractBaseUser) -> bool:
+    """Vote, or take the vote back if there is one; True when the user now has a vote."""
+    if QuestionVote.objects.filter(question=question, user=user).exists():
+        question_unvote(question=question, user=user)
+        return False
+    question_vote(question=question, user=user)
+    return True
+
+
+def _moderate(question: Question, by: AbstractBaseUser, **changes) -> Question:
+    with transaction.atomic():
+        question = (
+            Question.objects.select_for_update().select_related("event__group").get(pk=question.pk)
+        )
+        _require_organiser(by, question.event)
+        for name, value in changes.items():
+            setattr(question, name, value)
+        question.save(update_fields=list(changes))
+        _announce_qa(question)
+        if question.status != Question.Status.VISIBLE or question.is_answered:
+            # A hidden or answered question cannot stay pinned as "now answering".
+            unpinned = LiveState.objects.filter(
+                event_id=question.event_id, pinned_question=question
+            ).update(pinned_question=None)
+            if unpinned:
+                _announce_stage(question.event_id)
+    return question
+
+
+def question_approve(*, question: Question, by: AbstractBaseUser) -> Question:
+    """Let a queued question into the room (organisers). Broadcasts the Q&A."""
+    return _moderate(question, by, status=Question.Status.VISIBLE)
+
+
+def question_hide(*, question: Question, by: AbstractBaseUser) -> Question:
+    """Hide a question from the room (organisers); unpins it. Broadcasts the Q&A."""
+    return _moderate(question, by, status=Question.Status.HIDDEN)
+
+
+def question_restore(*, question: Question, by: AbstractBaseUser) -> Question:
+    """Show a hidden question again (organisers). Broadcasts the Q&A."""
+    return _moderate(question, by, status=Question.Status.VISIBLE)
+
+
+def question_mark_answered(
+    *, question: Question, by: AbstractBaseUser, answered: bool = True
+) -> Question:
+    """Move a question to the answered list, or back (organisers); unpins it when answered.
+
+    Broadcasts the Q&A (and the stage if it was pinned).
+    """
+    return _moderate(question, by, answered_at=timezone.now() if answered else None)
+
+
+def _state_for_update(event: Event) -> LiveState:
+    state, _ = LiveState.objects.select_for_update().get_or_create(event=event)
+    return state
+
+
+def question_pin(*, question: Question | None, event: Event, by: AbstractBaseUser) -> LiveState:
+    """Pin one visible question as "now answering" (None unpins). Broadcasts the stage."""
+    with transaction.atomic():
+        _require_organiser(by, event)
+        if question is not None:
+            question = Question.objects.filter(pk=question.pk, event=event).first()
+            if question is None:
+                raise LiveNotFound("No such question.")
+            if question.status != Question.Status.VISIBLE:
+                raise LiveError("Only a visible question can be pinned.", status=409)
+        state = _state_for_update(event)
+        state.pinned_question = question
+        state.save(update_fields=["pinned_question", "updated_at"])
+        _announce_stage(event.pk)
+        if question is not None:
+            # The open list marks the pinned question too.
+            _announce_qa(question)
+    return state
+
+
+def live_current_talk_set(*, event: Event, talk: Talk | None, by: AbstractBaseUser) -> LiveState:
+    """Say which talk is on now (None: between talks). Broadcasts the stage."""
+    with transaction.atomic():
+        _require_organiser(by, event)
+        if talk is not None and talk.event_id != event.pk:
+            raise LiveNotFound("No such talk at this event.")
+        state = _state_for_update(event)
+        state.current_talk = talk
+        state.save(update_fields=["current_talk", "updated_at"])
+        _announce_stage(event.pk)
+    return state
+
+
+def live_settings_update(
+    *, event: Event, by: AbstractBaseUser, premoderate: bool, accepting_questions: bool
+) -> LiveState:
+    """Turn pre-moderation and question taking on or off. Broadcasts the stage."""
+    with transaction.atomic():
+        _require_organiser(by, event)
+        state = _state_for_update(event)
+        state.premoderate = premoderate
+        state.accepting_questions = accepting_questions
+        state.save(update_fields=["premoderate", "accepting_questions", "updated_at"])
+        _announce_stage(event.pk)
+    return state
