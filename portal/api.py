@@ -16,3 +16,4 @@ api = NinjaAPI(
 api.add_router("/", meetups_router)
 api.add_router("/", rsvp_router)
 api.add_router("/", live_router)
+api.add_router("/", "meetups.api_cfp.router")
