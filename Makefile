@@ -16,6 +16,8 @@ UV := $(VENV)/bin/uv
 MANAGE := $(PY) manage.py
 NODE_DIR := theme/static_src
 CHROMIUM := /usr/bin/chromium
+# npm's config warnings, and Tailwind's timing lines (it prints them whenever DEBUG is set).
+NPM_NOISE := npm warn|\[ *[0-9.]+m?s\]|^$$
 
 .PHONY: run test setup deps tailwind db chromium servers lint format check-deploy clean
 
@@ -45,11 +47,11 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 deps: $(VENV)/.synced
 
 $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | deps
-	$(MANAGE) tailwind install 2>&1 | grep -v "npm warn"; test -d $(NODE_DIR)/node_modules/tailwindcss
+	$(MANAGE) tailwind install 2>&1 | grep -vE "$(NPM_NOISE)"; test -d $(NODE_DIR)/node_modules/tailwindcss
 	@touch $@
 
 tailwind: $(NODE_DIR)/node_modules/.installed
-	$(MANAGE) tailwind build 2>&1 | grep -v "npm warn" || true
+	$(MANAGE) tailwind build 2>&1 | grep -vE "$(NPM_NOISE)" || true
 	@test -s theme/static/css/dist/styles.css || (echo "Tailwind build failed" && exit 1)
 
 db: deps
