@@ -10,7 +10,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -110,7 +110,7 @@ def rsvp_create(request: HttpRequest, slug: str, payload: RsvpIn):
     _throttle(request)
     event = selectors.event_get_open(slug=slug)
     result = _call(services.rsvp_create, event=event, user=request.auth, guests=payload.guests)
-    return (201 if result.changed else 200), result.rsvp
+    return Status(201 if result.changed else 200, result.rsvp)
 
 
 @router.patch("/rsvps/{rsvp_id}", response=RsvpOut, auth=write_auth)
