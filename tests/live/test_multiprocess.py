@@ -1,0 +1,110 @@
+"""Two real daphne processes sharing a real redis-server: a question posted through process A
+reaches a websocket connected to process B.
+
+The servers run against a migrated SQLite file (built once per session, copied per test) so
+they share the data; pytest's own test database is not involved. Everything binds 127.0.0.1.
+"""
+
+import asyncio
+import shutil
+
+import httpx
+import pytest
+import websockets
+
+from bench import servers
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("redis-server") or shutil.os.path.exists("/usr/bin/redis-server")),
+    reason="needs redis-server (make servers)",
+)
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("live-servers") / "template.sqlite3"
+    servers.migrate(path)
+    return path
+
+
+@pytest.fixture
+def server_db(migrated_db, tmp_path):
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(migrated_db, path)
+    return path
+
+
+@pytest.fixture
+def redis_url():
+    port = servers.free_port()
+    proc = servers.start_redis(port=port)
+    yield f"redis://127.0.0.1:{port}/0"
+    servers.stop(proc)
+
+
+def _cookies(user: dict) -> dict:
+    return {"sessionid": user["session"], "csrftoken": user["csrf"]}
+
+
+def test_question_posted_through_a_reaches_socket_on_b(server_db, redis_url, tmp_path):
+    data = servers.seed(server_db, users=1)
+    env = servers.server_env(server_db, redis_url=redis_url)
+    port_a, port_b = servers.free_port(), servers.free_port()
+    proc_a = servers.start_daphne("portal.asgi:application", port=port_a, env=env,
+                                  log=tmp_path / "a.log")  # fmt: skip
+    try:
+        proc_b = servers.start_daphne("portal.asgi:application", port=port_b, env=env,
+                                      log=tmp_path / "b.log")  # fmt: skip
+        try:
+            received = asyncio.run(_post_on_a_listen_on_b(data, port_a, port_b))
+        finally:
+            servers.stop(proc_b)
+    finally:
+        servers.stop(proc_a)
+    assert received.count("Posted through A, seen on B?") == 1
+
+
+async def _post_on_a_listen_on_b(data: dict, port_a: int, port_b: int) -> str:
+    url = f"ws://127.0.0.1:{port_b}/ws/events/{data['event_id']}/live/?qa={data['talk_id']}"
+    async with websockets.connect(url, origin=f"http://127.0.0.1:{port_b}") as ws:
+        state = await asyncio.wait_for(ws.recv(), 10)
+        assert state.count('id="qa-open"') == 1
+        user = data["users"][0]
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port_a}", cookies=_cookies(user)
+        ) as http:
+            response = await http.post(
+                f"/events/{data['slug']}/live/questions/",
+                data={"text": "Posted through A, seen on B?", "qa": data["talk_slug"]},
+                headers={"X-CSRFToken": user["csrf"], "HX-Request": "true"},
+            )
+        assert response.status_code == 200, response.text[:500]
+        while True:
+            frame = await asyncio.wait_for(ws.recv(), 10)
+            if 'id="qa-open"' in frame:
+                return frame
+
+
+def test_foreign_origin_refused_by_real_server(server_db, tmp_path):
+    data = servers.seed(server_db, users=0)
+    port = servers.free_port()
+    env = servers.server_env(server_db)
+    proc = servers.start_daphne(
+        "portal.asgi:application", port=port, env=env, log=tmp_path / "s.log"
+    )
+    try:
+        url = f"ws://127.0.0.1:{port}/ws/events/{data['event_id']}/live/"
+
+        async def attempt(origin):
+            try:
+                async with websockets.connect(url, origin=origin):
+                    return "open"
+            except websockets.InvalidStatus as error:
+                return error.response.status_code
+
+        foreign = asyncio.run(attempt("http://evil.example"))
+        own = asyncio.run(attempt(f"http://127.0.0.1:{port}"))
+    finally:
+        servers.stop(proc)
+    assert foreign == 403
+    assert own == "open"
