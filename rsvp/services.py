@@ -154,7 +154,8 @@ def rsvp_create(
         rsvp = existing or Rsvp(event=locked, user=user)
         rsvp.status = status
         rsvp.guests = guests
-        rsvp.queued_at = now
+        # Taken under the lock, so queue order is the order in which requests got it.
+        rsvp.queued_at = timezone.now()
         rsvp.promoted_at = None
         rsvp.cancelled_at = None
         rsvp.save()
