@@ -10,7 +10,7 @@ from enum import StrEnum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -239,7 +239,7 @@ def submit_proposal(request: HttpRequest, slug: str, payload: ProposalIn):
     data["idea"] = _idea(group, data["idea"])
     data["preferred_events"] = _events(group, data["preferred_events"])
     proposal = _run(lambda: services.proposal_submit(user=request.user, group=group, **data))
-    return 201, selectors.proposal_get_own(pk=proposal.pk, user=request.user)
+    return Status(201, selectors.proposal_get_own(pk=proposal.pk, user=request.user))
 
 
 @router.patch("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, auth=write_auth)

@@ -180,6 +180,7 @@ def idea_list(*, group: Group, user, sort: str = "votes") -> QuerySet[TalkIdea]:
     proposals = _visible_proposals(user, group).select_related("talk").order_by("title")
     return (
         TalkIdea.objects.filter(group=group)
+        .select_related("group")
         .annotate(
             vote_count=Count("votes", distinct=True),
             voted=_voted_by(IdeaVote, "idea", user),
@@ -204,7 +205,7 @@ def proposal_list_voting(*, group: Group, user) -> QuerySet[Proposal]:
     """Proposals on the voting page, each with its vote count and whether the viewer voted."""
     return _with_speakers(
         Proposal.objects.filter(group=group, status=Proposal.Status.IN_VOTING)
-        .select_related("idea")
+        .select_related("idea__group")
         .annotate(
             vote_count=Count("votes", distinct=True),
             voted=_voted_by(ProposalVote, "proposal", user),
@@ -241,7 +242,9 @@ def proposal_list_mine(*, user) -> QuerySet[Proposal]:
         co_speakers__user=user, co_speakers__status=ProposalSpeaker.Status.ACCEPTED
     )
     ids = Proposal.objects.filter(mine).values("pk")
-    return Proposal.objects.filter(pk__in=ids).select_related("group", "idea", "event", "talk")
+    return Proposal.objects.filter(pk__in=ids).select_related(
+        "group", "idea__group", "event", "talk"
+    )
 
 
 def proposal_get_for_speaker(*, pk: int, user) -> Proposal:
@@ -286,7 +289,7 @@ def proposal_list_review(
         proposals = proposals.filter(idea_id=idea)
     my_review = Review.objects.filter(reviewer=user)
     return _with_speakers(
-        proposals.select_related("idea", "event")
+        proposals.select_related("idea__group", "event")
         .annotate(
             vote_count=Count("votes", distinct=True),
             average_score=Avg("reviews__score"),

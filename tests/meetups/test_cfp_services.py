@@ -425,3 +425,35 @@ def test_speaker_profile_links_replaced(member):
         user=member, name="M2", bio="b", links=[("GitHub", "https://github.com/m")]
     )
     assert list(speaker.links.values_list("label", "url")) == [("GitHub", "https://github.com/m")]
+
+
+# --- voting restricted to members who RSVP'd (through the rsvp app) ----------
+
+
+def test_proposal_vote_restricted_to_rsvpd_members(voting_proposal, member, open_call, event):
+    from rsvp.services import rsvp_cancel, rsvp_create
+
+    open_call.voting_requires_rsvp = True
+    open_call.save()
+    with pytest.raises(CfpError, match="RSVP"):
+        services.proposal_vote_add(user=member, proposal=voting_proposal)
+
+    result = rsvp_create(event=event, user=member)
+    assert services.proposal_vote_add(user=member, proposal=voting_proposal) is True
+
+    services.proposal_vote_remove(user=member, proposal=voting_proposal)
+    rsvp_cancel(rsvp_id=result.rsvp.pk, user=member)
+    with pytest.raises(CfpError, match="RSVP"):
+        services.proposal_vote_add(user=member, proposal=voting_proposal)
+
+
+def test_proposal_vote_rsvp_to_other_groups_event_does_not_count(
+    voting_proposal, member, open_call
+):
+    from rsvp.services import rsvp_create
+
+    open_call.voting_requires_rsvp = True
+    open_call.save()
+    rsvp_create(event=factories.make_event(), user=member)
+    with pytest.raises(CfpError, match="RSVP"):
+        services.proposal_vote_add(user=member, proposal=voting_proposal)
