@@ -20,6 +20,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not USE_POSTGRES:
             item.add_marker(skip_pg)
+    # Browser tests last: Playwright's sync API keeps an asyncio loop running in the main
+    # thread from its first test to the end of the session, which breaks asyncio.run() and
+    # async_to_sync() in any test that comes after it.
+    items.sort(key=lambda item: "/tests/browser/" in str(item.path))
 
 
 @pytest.fixture(scope="session")

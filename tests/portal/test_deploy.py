@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "production-like-secret-key-for-the-check-" + "y" * 20,
         "ALLOWED_HOSTS": "meetup.example.org",
