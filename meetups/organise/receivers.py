@@ -1,0 +1,79 @@
+"""The dashboard's live numbers ride on the live app's broadcasts.
+
+When the RSVP app says an event's attendance changed (after commit), render the dashboard's
+RSVP and door fragments once and publish them through `live.broadcast.publish` on the event's
+counts topic: organiser sockets get live's counts plus these fragments, everyone else gets
+live's counts alone (a frame per audience, as the hub expects). The frame carries the whole
+current state, so a dashboard that reconnects heals itself.
+"""
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+
+from live.broadcast import publish, render_counts_frames
+from live.hub import counts_key
+from meetups.models import Event
+from rsvp.signals import attendance_changed
+
+from . import charts, selectors
+
+logger = logging.getLogger(__name__)
+
+
+def render_dashboard_counts(*, event: Event) -> str:
+    """The RSVP and door fragments of the dashboard, as out-of-band swaps."""
+    stats = selectors.rsvp_stats(event=event)
+    door = selectors.door_stats(event=event)
+    context = {
+        "event": event,
+        "stats": stats,
+        "chart": charts.rsvp_chart(stats.timeline, capacity=event.capacity),
+        "door": door,
+        "oob": True,
+    }
+    return "".join(
+        render_to_string(f"meetups/organise/dashboard.html#{name}", context)
+        for name in ("rsvp_numbers", "rsvp_chart", "door_stats")
+    )
+
+
+def dashboard_counts_changed(*, event_id: int) -> None:
+    event = Event.objects.select_related("group").filter(pk=event_id).first()
+    if event is None:
+        return
+    frames = render_counts_frames(event_id=event_id)
+    shared = frames.get("*", "")
+    publish(
+        event_id=event_id,
+        key=counts_key(event_id),
+        frames={**frames, "organiser": shared + render_dashboard_counts(event=event)},
+    )
+
+
+@receiver(attendance_changed, dispatch_uid="organise.dashboard_counts")
+def broadcast_dashboard_counts(sender, *, event_id: int, **kwargs) -> None:
+    # Sent after commit by the RSVP services; a failure must not break the RSVP response.
+    try:
+        dashboard_counts_changed(event_id=event_id)
+    except Exception:
+        logger.exception("organise: broadcasting the dashboard counts failed")
+
+
+# The "Organise" link in the main navigation is decided once, at login, and kept in the
+# session, so rendering the navigation costs no query on every page.
+NAV_SESSION_KEY = "organise_nav"
+
+
+def remember_organiser(request, user) -> None:
+    from .selectors import user_organises_any
+
+    if request is not None and hasattr(request, "session"):
+        request.session[NAV_SESSION_KEY] = user_organises_any(user=user)
+
+
+@receiver(user_logged_in, dispatch_uid="organise.remember_organiser")
+def on_login(sender, request, user, **kwargs) -> None:
+    remember_organiser(request, user)
