@@ -58,7 +58,7 @@ def build_world() -> World:
     other_group.organisers.add(other_organiser)
     staff = factories.make_user(username="staff", is_staff=True)
 
-    event = factories.make_event(group=group, title="November meetup", slug="november", capacity=3)
+    event = factories.make_event(group=group, title="November meetup", slug="november", capacity=2)
     draft = factories.make_event(
         group=group, title="Secret draft", slug="secret-draft", status=Event.Status.DRAFT
     )
