@@ -219,3 +219,19 @@ def test_api_my_proposals_includes_private_fields(client, proposal, speaker_user
     assert [(p["id"], p["notes_for_organisers"]) for p in body] == [
         (proposal.pk, "SECRET-NOTE needs a HDMI adapter")
     ]
+
+
+@pytest.mark.parametrize("path", ["/api/groups/{g}/ideas", "/api/groups/{g}/proposals"])
+def test_api_cfp_lists_match_openapi_schema(client, group, voting_proposal, path):
+    import jsonschema
+
+    openapi = client.get("/api/openapi.json").json()
+    template = path.replace("{g}", "{slug}")
+    schema = openapi["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]
+    body = client.get(path.format(g=group.slug)).json()
+    assert body["count"] == 1
+    jsonschema.validate(
+        body,
+        {**schema["schema"], "components": openapi["components"]},
+        cls=jsonschema.Draft202012Validator,
+    )
