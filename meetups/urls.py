@@ -21,6 +21,7 @@ urlpatterns += [
     path("groups/<slug:slug>/ideas/", views_cfp.idea_board, name="idea_board"),
     path("groups/<slug:slug>/ideas/<int:pk>/", views_cfp.idea_detail, name="idea_detail"),
     path("groups/<slug:slug>/ideas/<int:pk>/vote/", views_cfp.idea_vote, name="idea_vote"),
+    path("groups/<slug:slug>/ideas/<int:pk>/delete/", views_cfp.idea_delete, name="idea_delete"),
     path("groups/<slug:slug>/propose/", views_cfp.proposal_create, name="proposal_create"),
     path("groups/<slug:slug>/vote/", views_cfp.voting, name="voting"),
     path("groups/<slug:slug>/vote/tallies/", views_cfp.voting_tallies, name="voting_tallies"),

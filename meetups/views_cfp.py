@@ -143,8 +143,15 @@ def idea_board(request: HttpRequest, slug: str) -> HttpResponse:
 def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = selectors.group_get(slug=slug)
     idea = selectors.idea_get(group=group, pk=pk, user=request.user)
+    context = _cfp_context(request, group)
+    # The service has the final word (an author cannot delete an idea someone proposed for).
+    may_delete = context["is_organiser"] or (
+        request.user.is_authenticated and idea.author_id == request.user.pk
+    )
     return render(
-        request, "meetups/cfp/idea_detail.html", {**_cfp_context(request, group), "idea": idea}
+        request,
+        "meetups/cfp/idea_detail.html",
+        {**context, "idea": idea, "may_delete": may_delete},
     )
 
 
@@ -160,6 +167,20 @@ def idea_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         idea = selectors.idea_get(group=group, pk=pk, user=request.user)
         return render(request, "meetups/cfp/ideas.html#idea-vote", {"idea": idea, "group": group})
     return redirect(_back(request, reverse("meetups:idea_board", kwargs={"slug": slug})))
+
+
+@require_POST
+@member_required
+def idea_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    group = selectors.group_get(slug=slug)
+    idea = get_object_or_404(TalkIdea, group=group, pk=pk)
+    try:
+        services.idea_delete(user=request.user, idea=idea)
+    except CfpError as error:
+        messages.error(request, str(error))
+        return redirect(idea.get_absolute_url())
+    messages.success(request, f"The idea “{idea.title}” is gone.")
+    return redirect(reverse("meetups:idea_board", kwargs={"slug": slug}))
 
 
 # --- speaker profile ----------------------------------------------------------------------------

@@ -452,3 +452,38 @@ def test_cfp_settings_voting_close_before_open_422(client, group, organiser):
     )
     assert response.status_code == 422
     assert "Must be after the opening time." in response.content.decode()
+
+
+def test_idea_delete_by_organiser_and_refused_for_member(client, group, organiser, member, idea):
+    url = reverse("meetups:idea_delete", kwargs={"slug": group.slug, "pk": idea.pk})
+    login(client, member)
+    assert client.post(url).status_code == 404
+    assert group.talk_ideas.count() == 1
+    client.logout()
+    login(client, organiser)
+    detail = client.get(idea.get_absolute_url()).content.decode()
+    assert "Delete this idea" in detail
+    response = client.post(url)
+    assert response["Location"] == reverse("meetups:idea_board", kwargs={"slug": group.slug})
+    assert group.talk_ideas.count() == 0
+
+
+def test_idea_delete_by_author_refused_once_proposed(client, group, member, open_call):
+    idea = services.idea_create(user=member, group=group, title="Mine")
+    services.proposal_submit(
+        user=factories.make_user(), group=group, title="T", abstract="A", length_minutes=5,
+        idea=idea,
+    )  # fmt: skip
+    login(client, member)
+    url = reverse("meetups:idea_delete", kwargs={"slug": group.slug, "pk": idea.pk})
+    response = client.post(url, follow=True)
+    assert "Someone has proposed a talk for this idea, so it stays." in response.content.decode()
+    assert group.talk_ideas.count() == 1
+
+
+def test_idea_delete_by_other_groups_organiser_is_404(client, group, other_organiser, idea):
+    login(client, other_organiser)
+    url = reverse("meetups:idea_delete", kwargs={"slug": group.slug, "pk": idea.pk})
+    assert client.post(url).status_code == 404
+    assert "Delete this idea" not in client.get(idea.get_absolute_url()).content.decode()
+    assert group.talk_ideas.count() == 1
