@@ -79,3 +79,25 @@ def test_cfp_api_list_queries_fixed_at_1_and_3(
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.json()["count"] == 3
+
+
+def test_idea_detail_queries_fixed_at_1_and_3_proposals(
+    client, group, organiser, member, open_call, idea, django_assert_num_queries
+):
+    assert client.login(username=member.username, password=PASSWORD)
+
+    def propose():
+        proposal = services.proposal_submit(
+            user=factories.make_user(), group=group, title="T", abstract="A",
+            length_minutes=20, idea=idea,
+        )  # fmt: skip
+        services.proposal_open_voting(user=organiser, proposal=proposal)
+
+    propose()
+    with django_assert_num_queries(9):
+        assert client.get(idea.get_absolute_url()).status_code == 200
+    propose()
+    propose()
+    with django_assert_num_queries(9):
+        response = client.get(idea.get_absolute_url())
+    assert len(response.context["idea"].visible_proposals) == 3
