@@ -603,7 +603,8 @@ def lineup(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
     group = selectors.group_get(slug=slug)
     event = selectors.event_get_for_organiser(group=group, slug=event_slug, user=request.user)
     if request.method == "POST":
-        talk = get_object_or_404(Talk, event=event, pk=request.POST.get("talk", "0") or 0)
+        talk_id = request.POST.get("talk", "")
+        talk = get_object_or_404(Talk, event=event, pk=int(talk_id) if talk_id.isdigit() else 0)
         try:
             services.agenda_move(
                 user=request.user, talk=talk, direction=request.POST.get("direction", "")

@@ -487,3 +487,11 @@ def test_idea_delete_by_other_groups_organiser_is_404(client, group, other_organ
     assert client.post(url).status_code == 404
     assert "Delete this idea" not in client.get(idea.get_absolute_url()).content.decode()
     assert group.talk_ideas.count() == 1
+
+
+def test_lineup_move_with_bad_talk_id_is_404(client, group, organiser, event):
+    login(client, organiser)
+    lineup = reverse("meetups:lineup", kwargs={"slug": group.slug, "event_slug": event.slug})
+    assert client.post(lineup, {"talk": "abc", "direction": "up"}).status_code == 404
+    other_talk = factories.make_talk(event=factories.make_event(group=group))
+    assert client.post(lineup, {"talk": other_talk.pk, "direction": "up"}).status_code == 404
