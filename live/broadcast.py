@@ -11,6 +11,7 @@ import time
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from meetups.models import Event
 
@@ -18,6 +19,11 @@ from . import selectors
 from .hub import counts_key, event_group, qa_key, stage_key
 
 PRESENTER_TOP = 5
+
+
+def qa_url(event: Event) -> str:
+    """The event's questions URL; each question's vote and moderation URLs extend it."""
+    return reverse("live:question_create", kwargs={"slug": event.slug})
 
 
 def _stamp() -> str:
@@ -40,6 +46,7 @@ def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> d
     read_only = selectors.qa_is_read_only(event=event)
     base = {
         "event": event,
+        "qa_url": qa_url(event),
         "read_only": read_only,
         "voting_open": not read_only,
         "my_votes": frozenset(),
@@ -63,7 +70,7 @@ def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> d
 
 def render_stage_frames(*, event: Event, stamp: str = "") -> dict[str, str]:
     state = selectors.live_state_get(event=event)
-    context = {"event": event, "live": state, "stamp": stamp}
+    context = {"event": event, "live": state, "stamp": stamp, "qa_url": qa_url(event)}
     return {
         "public": render_to_string("live/fragments.html#stage", {**context, "audience": "public"}),
         "organiser": render_to_string(

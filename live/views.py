@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from meetups.models import Event
 from meetups.rules import is_group_organiser
 
-from . import selectors, services
+from . import broadcast, selectors, services
 from .forms import CurrentTalkForm, LiveSettingsForm, QuestionForm
 from .models import Question
 
@@ -75,6 +75,7 @@ def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> 
     read_only = selectors.qa_is_read_only(event=event)
     return {
         "event": event,
+        "qa_url": broadcast.qa_url(event),
         "live": live,
         "talk": talk,
         "scope": _scope_slug(talk),

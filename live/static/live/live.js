@@ -1,14 +1,17 @@
 // Live page helpers (no framework; htmx and its ws extension do the work):
 // - mark the vote buttons this person pressed (the server pushes one shared HTML fragment to
-//   everyone, so "pressed" comes from #my-votes, which only this person's responses update);
+//   everyone, so "pressed" comes from this person's own data: #my-votes in the page, or the
+//   newer copy each vote response puts in #qa-flash, the response's own target, because an
+//   out-of-band swap can miss when a push has just replaced the button that sent it);
 // - show whether the socket is connected;
 // - reconnect after the server closed for a stopped heartbeat (a sleeping tab) or a restart.
 (function () {
   "use strict";
 
   function markVotes() {
-    var holder = document.getElementById("my-votes");
-    var mine = new Set(holder ? (holder.dataset.ids || "").split(" ").filter(Boolean) : []);
+    var holder = document.querySelector("#qa-flash [data-my-votes]") ||
+      document.getElementById("my-votes");
+    var mine = new Set(holder ? (holder.dataset.myVotes || "").split(" ").filter(Boolean) : []);
     document.querySelectorAll("button[data-vote-for]").forEach(function (button) {
       button.setAttribute("aria-pressed", mine.has(button.dataset.voteFor) ? "true" : "false");
     });
@@ -22,6 +25,20 @@
     }
   }
 
+  // Pushed lists and my own vote responses both re-render buttons: re-mark after any change.
+  var pending = false;
+  function scheduleMark() {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(function () { pending = false; markVotes(); });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = document.getElementById("live-root");
+    if (root) {
+      new MutationObserver(scheduleMark).observe(root, { childList: true, subtree: true });
+    }
+  });
   document.addEventListener("htmx:wsAfterMessage", markVotes);
   document.addEventListener("htmx:afterSettle", markVotes);
   document.addEventListener("htmx:wsOpen", function () { setConnection("open", "● Live"); });

@@ -1,0 +1,104 @@
+"""Attendee and organiser in two browser contexts on the live page, through a real daphne.
+
+Websockets need a real ASGI server, and the server must see the data the test makes, so this
+module runs daphne in a subprocess against a migrated SQLite *file* (bench/servers.py builds
+it once per module, ~10 s) seeded with a running event and signed-in sessions. pytest's own
+test database is not used. DEBUG=1 so the static files come from the finders (no collectstatic).
+"""
+
+import shutil
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from bench import servers
+
+
+@pytest.fixture(scope="module")
+def live_server_process(tmp_path_factory):
+    work = tmp_path_factory.mktemp("live-browser")
+    db = work / "db.sqlite3"
+    servers.migrate(db)
+    data = servers.seed(db, users=1)
+    port = servers.free_port()
+    env = servers.server_env(db, debug=True, LIVE_HEARTBEAT_SECONDS="5")
+    proc = servers.start_daphne("portal.asgi:application", port=port, env=env, log=work / "s.log")
+    yield f"http://127.0.0.1:{port}", data
+    servers.stop(proc)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _signed_in_page(browser: Browser, base: str, session: str, width: int = 1280) -> Page:
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+    return context.new_page()
+
+
+def _open_live(page: Page, base: str, data: dict) -> None:
+    page.goto(f"{base}/events/{data['slug']}/live/?qa={data['talk_slug']}")
+    expect(page.locator("#live-connection")).to_have_text("● Live")
+
+
+def _ask(page: Page, text: str) -> None:
+    page.get_by_label("Your question").fill(text)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    expect(page.locator("#question-form")).to_contain_text("Thanks! Your question is up.")
+
+
+def test_questions_votes_and_hiding_reach_the_other_screen_live(
+    browser: Browser, live_server_process, artifacts
+):
+    base, data = live_server_process
+    attendee = _signed_in_page(browser, base, data["users"][0]["session"])
+    organiser = _signed_in_page(browser, base, data["organiser"]["session"])
+    _open_live(attendee, base, data)
+    _open_live(organiser, base, data)
+    for page in (attendee, organiser):
+        page.evaluate("window.__noReload = true")
+
+    _ask(attendee, "How does the hub fan out to thousands of sockets?")
+    organiser_list = organiser.locator("#qa-open li")
+    expect(organiser_list).to_have_count(1)
+    expect(organiser_list.first).to_contain_text("How does the hub fan out")
+
+    _ask(organiser, "Which server runs the benchmark?")
+    attendee_list = attendee.locator("#qa-open li")
+    expect(attendee_list).to_have_count(2)
+    # Equal votes: who asked first comes first.
+    expect(attendee_list.nth(0)).to_contain_text("How does the hub fan out")
+
+    # The attendee upvotes the second question: it moves to the top on both screens.
+    attendee_list.nth(1).get_by_role("button", name="votes. Upvote").click()
+    expect(attendee_list.nth(0)).to_contain_text("Which server runs the benchmark?")
+    expect(organiser_list.nth(0)).to_contain_text("Which server runs the benchmark?")
+    expect(attendee_list.nth(0).locator("button[data-vote-for]")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(organiser.locator("#qa-summary")).to_have_text("2 open questions, 0 answered")
+    expect(attendee.locator("#live-online")).to_have_text("2")
+    attendee.screenshot(path=artifacts / "live-attendee-desktop.png", full_page=True)
+    organiser.screenshot(path=artifacts / "live-organiser-desktop.png", full_page=True)
+
+    # The organiser hides it: it leaves the attendee's screen, and waits in "Hidden".
+    organiser_list.nth(0).get_by_role("button", name="Hide").click()
+    expect(attendee_list).to_have_count(1)
+    expect(attendee.locator("#qa-open")).not_to_contain_text("Which server runs the benchmark?")
+    expect(organiser.locator("#qa-hidden")).to_contain_text("Which server runs the benchmark?")
+
+    # Pin the remaining one: the presenter view shows it, large.
+    organiser_list.nth(0).get_by_role("button", name="Pin: now answering").click()
+    expect(attendee.locator("#live-stage")).to_contain_text("Now answering")
+    presenter = _signed_in_page(browser, base, data["users"][0]["session"], width=1600)
+    presenter.goto(f"{base}/events/{data['slug']}/live/presenter/?qa={data['talk_slug']}")
+    expect(presenter.locator("#live-connection")).to_have_text("● Live")
+    expect(presenter.locator("#presenter-stage")).to_contain_text("How does the hub fan out")
+    presenter.screenshot(path=artifacts / "live-presenter.png", full_page=True)
+
+    phone = _signed_in_page(browser, base, data["users"][0]["session"], width=390)
+    _open_live(phone, base, data)
+    phone.screenshot(path=artifacts / "live-attendee-phone.png", full_page=True)
+
+    for page in (attendee, organiser):
+        assert page.evaluate("window.__noReload") is True
+    for page in (attendee, organiser, presenter, phone):
+        page.context.close()
