@@ -107,8 +107,11 @@ def test_speaker_proposes_members_vote_organiser_schedules(
     expect(first.get_by_role("button", name=re.compile("Voted"))).to_have_attribute(
         "aria-pressed", "true"
     )
-    second.get_by_role("button", name=re.compile("^Vote for")).click()
+    # By keyboard: focus stays on the button after htmx swaps it.
+    second.get_by_role("button", name=re.compile("^Vote for")).focus()
+    second.keyboard.press("Enter")
     expect(second.locator(tally)).to_have_text("2")
+    assert second.evaluate("document.activeElement.id") == f"vote-button-{proposal.pk}"
     expect(first.locator(tally)).to_have_text("2", timeout=15_000)  # the 10 s poll
     first.screenshot(path=artifacts / "proposals_voting_desktop.png", full_page=True)
 
