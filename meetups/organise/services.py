@@ -50,6 +50,13 @@ def _on_commit(func, **kwargs) -> None:
     transaction.on_commit(partial(func, **kwargs), robust=True)
 
 
+def _announce_counts(event: Event) -> None:
+    """The dashboard shows whether RSVPs are open: re-broadcast its numbers after commit."""
+    from .receivers import dashboard_counts_changed
+
+    _on_commit(dashboard_counts_changed, event_id=event.pk)
+
+
 def _event_slug(title: str, starts_at: datetime) -> str:
     slug = unique_slug(Event, f"{title} {starts_at:%Y-%m}")
     if slug in RESERVED_SLUGS:
@@ -253,7 +260,8 @@ def event_duplicate(*, event: Event, by: AbstractBaseUser, starts_at: datetime) 
 def rsvp_window_open(*, event: Event, by: AbstractBaseUser, now: datetime | None = None) -> None:
     """Open RSVPs now (until the event starts): clears a future opening or a past closing.
 
-    Built here on the RSVP app's settings model (it has no service for the window yet).
+    Re-broadcasts the dashboard's RSVP numbers after commit. Built here on the RSVP app's
+    settings model (it has no service for the window yet).
     """
     _require_organiser(by, event)
     now = now or timezone.now()
@@ -267,15 +275,20 @@ def rsvp_window_open(*, event: Event, by: AbstractBaseUser, now: datetime | None
     if settings.closes_at and settings.closes_at <= now:
         settings.closes_at = None
     settings.save()
+    _announce_counts(event)
 
 
 def rsvp_window_close(*, event: Event, by: AbstractBaseUser, now: datetime | None = None) -> None:
-    """Close RSVPs now; people already going or waitlisted keep their place."""
+    """Close RSVPs now; people already going or waitlisted keep their place.
+
+    Re-broadcasts the dashboard's RSVP numbers after commit.
+    """
     _require_organiser(by, event)
     now = now or timezone.now()
     settings, _ = RsvpSettings.objects.get_or_create(event=event)
     settings.closes_at = now
     settings.save()
+    _announce_counts(event)
 
 
 def live_mode_set(*, event: Event, by: AbstractBaseUser, on: bool) -> None:
