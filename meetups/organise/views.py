@@ -372,7 +372,7 @@ def _people(n: int) -> str:
     return f"{n} {'person' if n == 1 else 'people'}"
 
 
-def _message_rate_limited(request: HttpRequest) -> bool:
+def message_rate_limited(request: HttpRequest) -> bool:
     return is_ratelimited(
         request,
         group="organise.message",
@@ -410,7 +410,7 @@ def message_compose(request: HttpRequest, group: str, event: str) -> HttpRespons
             form.add_error("audience", "Nobody is in that group yet.")
             status = 422
     elif request.method == "POST" and step == "send":
-        if _message_rate_limited(request):
+        if message_rate_limited(request):
             limit = services.MESSAGE_RATE_PER_HOUR
             form.add_error(None, f"You can send at most {limit} messages an hour. Try later.")
             status = 429
