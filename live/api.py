@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from portal.api_auth import write_auth
@@ -94,7 +94,7 @@ def question_create(request: HttpRequest, slug: str, payload: QuestionIn):
         )
     except services.LiveError as error:
         raise HttpError(error.status, error.message) from error
-    return 201, question
+    return Status(201, question)
 
 
 def _vote(request: HttpRequest, question_id: int, *, up: bool) -> VoteOut:
