@@ -17,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from bench import servers
+from tests.browser.a11y import axe_violations
 
 PASSWORD = "dashboard-test-pw"
 
@@ -193,7 +194,8 @@ def test_dashboard_rsvp_panel_updates_live_when_a_member_rsvps(browser: Browser,
     organiser.screenshot(path=artifacts / "dashboard-1280.png", full_page=True)
 
     phone = organiser.context.browser.new_context(viewport={"width": 390, "height": 844})
-    phone.add_cookies(organiser.context.cookies())
+    cookies = organiser.context.cookies()
+    phone.add_cookies(cookies)
     phone_page = phone.new_page()
     phone_page.goto(dashboard_url)
     expect(phone_page.locator("#live-connection")).to_have_text("● Live")
@@ -206,4 +208,31 @@ def test_dashboard_rsvp_panel_updates_live_when_a_member_rsvps(browser: Browser,
         "Off: questions paused"
     )
     phone.close()
+
+    # Message attendees: the preview step, then sent and recorded.
+    organiser.goto(dashboard_url + "message/")
+    organiser.get_by_label("Waitlisted").check()
+    organiser.get_by_label("Subject").fill("A seat may open up")
+    organiser.get_by_label("Message").fill("We will email you the moment one does.")
+    organiser.get_by_role("button", name="Preview").click()
+    expect(organiser.locator("#compose")).to_contain_text("To: Waitlisted, 2 people")
+    organiser.screenshot(path=artifacts / "dashboard-message-preview.png", full_page=True)
+    organiser.get_by_role("button", name="Send to 2").click()
+    expect(organiser.get_by_role("heading", name="Sent")).to_be_visible()
+    expect(organiser.locator("main")).to_contain_text("Waitlisted · 2 people · olive")
+    organiser.goto(dashboard_url + "edit/")
+    organiser.screenshot(path=artifacts / "dashboard-event-form.png", full_page=True)
     organiser.context.close()
+
+    # WCAG 2.1 A/AA (axe-core) on the organiser pages; axe is injected inline, so only this
+    # context ignores the CSP.
+    checker = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    checker.add_cookies(cookies)
+    page = checker.new_page()
+    found = {}
+    for path in ("", "edit/", "message/", "panels/door/", "../", "../organisers/"):
+        page.goto(dashboard_url + path)
+        if violations := axe_violations(page):
+            found[path] = violations
+    checker.close()
+    assert found == {}
