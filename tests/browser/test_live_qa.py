@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bench import servers
+from tests.browser.a11y import axe_violations
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,11 @@ def live_server_process(tmp_path_factory):
     shutil.rmtree(work, ignore_errors=True)
 
 
-def _signed_in_page(browser: Browser, base: str, session: str, width: int = 1280) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": 1000})
+def _signed_in_page(
+    browser: Browser, base: str, session: str, width: int = 1280, *, axe: bool = False
+) -> Page:
+    # The live flow runs under the real CSP; `axe` pages bypass it only to inject axe-core.
+    context = browser.new_context(viewport={"width": width, "height": 1000}, bypass_csp=axe)
     context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
     return context.new_page()
 
@@ -88,15 +92,21 @@ def test_questions_votes_and_hiding_reach_the_other_screen_live(
     # Pin the remaining one: the presenter view shows it, large.
     organiser_list.nth(0).get_by_role("button", name="Pin: now answering").click()
     expect(attendee.locator("#live-stage")).to_contain_text("Now answering")
-    presenter = _signed_in_page(browser, base, data["users"][0]["session"], width=1600)
+    presenter = _signed_in_page(browser, base, data["users"][0]["session"], width=1600, axe=True)
     presenter.goto(f"{base}/events/{data['slug']}/live/presenter/?qa={data['talk_slug']}")
     expect(presenter.locator("#live-connection")).to_have_text("● Live")
     expect(presenter.locator("#presenter-stage")).to_contain_text("How does the hub fan out")
     presenter.screenshot(path=artifacts / "live-presenter.png", full_page=True)
+    assert axe_violations(presenter) == []
 
-    phone = _signed_in_page(browser, base, data["users"][0]["session"], width=390)
+    phone = _signed_in_page(browser, base, data["users"][0]["session"], width=390, axe=True)
     _open_live(phone, base, data)
     phone.screenshot(path=artifacts / "live-attendee-phone.png", full_page=True)
+    assert axe_violations(phone) == []
+    checked = _signed_in_page(browser, base, data["organiser"]["session"], axe=True)
+    _open_live(checked, base, data)
+    assert axe_violations(checked) == []
+    checked.context.close()
 
     for page in (attendee, organiser):
         assert page.evaluate("window.__noReload") is True

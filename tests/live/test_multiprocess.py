@@ -108,3 +108,44 @@ def test_foreign_origin_refused_by_real_server(server_db, tmp_path):
         servers.stop(proc)
     assert foreign == 403
     assert own == "open"
+
+
+def test_online_now_sums_sockets_across_processes(server_db, redis_url, tmp_path):
+    data = servers.seed(server_db, users=0)
+    env = servers.server_env(server_db, redis_url=redis_url, LIVE_PRESENCE_TICK_SECONDS="0.3")
+    ports = [servers.free_port(), servers.free_port()]
+    procs = []
+    try:
+        for port in ports:
+            procs.append(
+                servers.start_daphne(
+                    "portal.asgi:application", port=port, env=env, log=tmp_path / f"{port}.log"
+                )
+            )
+        totals = asyncio.run(_online_on_each(data, ports))
+    finally:
+        for proc in procs:
+            servers.stop(proc)
+    assert totals == [2, 2]
+
+
+async def _online_on_each(data: dict, ports: list[int]) -> list[int]:
+    path = f"/ws/events/{data['event_id']}/live/?qa=event"
+    sockets = [
+        await websockets.connect(f"ws://127.0.0.1:{port}{path}", origin=f"http://127.0.0.1:{port}")
+        for port in ports
+    ]
+
+    async def online(ws) -> int:
+        while True:
+            frame = await asyncio.wait_for(ws.recv(), 10)
+            if 'id="live-online"' in frame:
+                value = int(frame.split('tabular-nums">')[-1].split("<")[0])
+                if value == 2:
+                    return value
+
+    try:
+        return [await online(ws) for ws in sockets]
+    finally:
+        for ws in sockets:
+            await ws.close()
