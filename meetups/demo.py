@@ -16,6 +16,8 @@ from django.contrib.sites.models import Site
 from django.db import transaction
 from django.utils import timezone
 
+from rsvp.demo import load_demo_rsvps
+
 from .models import Event, Group, Speaker, Sponsor, Talk, Venue
 
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -248,6 +250,7 @@ def load_demo(*, now: datetime | None = None) -> dict:
             _talk(event, demo, order)
 
     load_cfp_demo(group=group, organiser=organiser, now=now)
+    load_demo_rsvps(member_email=MEMBER_EMAIL)
     return {"group": group, "organiser": organiser}
 
 

@@ -1,0 +1,386 @@
+"""The rush for the last seats, measured: N clients RSVP at once to an event of capacity C.
+
+Starts its own PostgreSQL (tests/pg_server.py), migrates a fresh database, creates N members
+with personal API tokens, and serves the portal with daphne (W processes sharing one listening
+socket, each running Django's sync views on its own thread and database connection). Then, in
+alternating rounds so background load hits both alike:
+
+- portal: N concurrent HTTP clients `POST /api/events/<slug>/rsvp` (Bearer token), all
+  released at once, against a new event of capacity C each round;
+- raw SQL: N concurrent asyncio tasks running the same transaction the service runs (lock the
+  event row, read its settings, look for an existing RSVP, sum the seats taken, insert) through
+  psycopg over a pool of P connections.
+
+Prints RSVPs/s, p50/p99 latency and seats taken (must equal the capacity). Not a test.
+
+    .venv/bin/python bench/rsvp_rush.py [--clients 500] [--capacity 100] [--rounds 3]
+"""
+
+import argparse
+import asyncio
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.pg_server import _as_server_user, _bin, running_postgres  # noqa: E402
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def guests_of(i: int) -> int:
+    return 1 if i % 5 == 0 else 0
+
+
+# Setup -------------------------------------------------------------------------------------
+
+
+def server_env(db_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        # Django's default: a connection per request. Under ASGI every in-flight request runs
+        # in its own thread, so persistent connections would pile up one per thread.
+        "DATABASE_CONN_MAX_AGE": "0",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "DEBUG": "",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        # Production's queue: the confirmation email is a row for the worker, not SMTP inline.
+        "TASKS_BACKEND": "database",
+        "LOG_LEVEL": "WARNING",
+        "PORTAL_VAR_DIR": str(ROOT / "var" / "bench"),
+    }
+
+
+def raise_max_connections(pg, n: int) -> None:
+    """Restart the test server allowing `n` connections: daphne opens one per request in
+    flight (500 at the peak of the rush), and the raw pool needs its own."""
+    with psycopg.connect(pg.url(), autocommit=True) as conn:
+        datadir = Path(conn.execute("SHOW data_directory").fetchone()[0])
+    workdir = datadir.parent
+    options = (
+        f"-p {pg.port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        f" -c max_connections={n}"
+    )
+    cmd = [_bin("pg_ctl"), "-D", str(datadir), "-o", options, "-w", "-l", str(workdir / "log")]
+    subprocess.run(_as_server_user([*cmd, "restart"]), check=True, capture_output=True)
+
+
+def setup_django(env: dict[str, str]):
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_members(n: int) -> list[str]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from portal.services import api_token_create
+
+    User = get_user_model()
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        User(username=f"rusher{i}", email=f"rusher{i}@example.com", password=password)
+        for i in range(n)
+    )
+    return [api_token_create(user=user, name="bench")[1] for user in users]
+
+
+def make_event(capacity: int, n: int):
+    from meetups.models import Event, Group
+    from rsvp.models import RsvpSettings
+
+    group, _ = Group.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
+    starts = datetime.now(UTC) + timedelta(days=7)
+    event = Event.objects.create(
+        group=group,
+        title=f"Rush {n}",
+        slug=f"rush-{n}-{secrets.token_hex(3)}",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=capacity,
+        status=Event.Status.PUBLISHED,
+    )
+    RsvpSettings.objects.create(event=event, guests_allowed=1)
+    return event
+
+
+def seats_taken(event_id: int) -> tuple[int, int, int]:
+    from rsvp.models import Rsvp
+
+    rows = Rsvp.objects.filter(event_id=event_id)
+    going = sum(1 + r.guests for r in rows if r.status == "going")
+    return going, rows.count(), rows.filter(status="waitlisted").count()
+
+
+LEAN_ASGI = """
+# The portal with nobody listening to rsvp.signals.attendance_changed (live counts, dashboard):
+# what the RSVP path itself costs.
+from portal.asgi import application  # noqa: F401
+from rsvp.signals import attendance_changed
+
+attendance_changed.receivers = []
+attendance_changed.sender_receivers_cache.clear()
+"""
+
+
+def start_servers(
+    workers: int, env: dict[str, str], app: str = "portal.asgi:application"
+) -> tuple[list[subprocess.Popen], int]:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    port = sock.getsockname()[1]
+    daphne = str(ROOT / ".venv" / "bin" / "daphne")
+    procs = [
+        subprocess.Popen(
+            [daphne, "--fd", str(sock.fileno()), "-v", "0", app],
+            cwd=ROOT,
+            env=env,
+            pass_fds=[sock.fileno()],
+        )
+        for _ in range(workers)
+    ]
+    sock.close()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/events", timeout=2).status_code == 200:
+                return procs, port
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    stop_servers(procs)
+    raise RuntimeError("daphne did not come up")
+
+
+def stop_servers(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+# The two contenders -------------------------------------------------------------------------
+
+
+async def portal_round(port: int, slug: str, tokens: list[str]) -> tuple[float, list[float], list]:
+    go = asyncio.Event()
+    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=120
+    ) as client:
+        # Open the connections first, so the burst measures RSVPs, not TCP handshakes.
+        await asyncio.gather(*(client.get("/api/events?page=99") for _ in range(len(tokens))))
+
+        async def one(i: int, token: str):
+            await go.wait()
+            start = time.perf_counter()
+            response = await client.post(
+                f"/api/events/{slug}/rsvp",
+                json={"guests": guests_of(i)},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            return time.perf_counter() - start, response.status_code
+
+        tasks = [asyncio.create_task(one(i, t)) for i, t in enumerate(tokens)]
+        await asyncio.sleep(0.2)
+        started = time.perf_counter()
+        go.set()
+        results = await asyncio.gather(*tasks)
+        wall = time.perf_counter() - started
+    return wall, [r[0] for r in results], [r[1] for r in results]
+
+
+RAW_RSVP = [
+    # The statements rsvp.services.rsvp_create runs, in its transaction.
+    ("SELECT e.id, e.capacity, e.status, e.ends_at, s.guests_allowed, s.opens_at, s.closes_at"
+     " FROM meetups_event e LEFT JOIN rsvp_rsvpsettings s ON s.event_id = e.id"
+     " WHERE e.id = %(event)s FOR UPDATE OF e"),
+    "SELECT id, status FROM rsvp_rsvp WHERE event_id = %(event)s AND user_id = %(user)s LIMIT 1",
+    ("SELECT COALESCE(SUM(guests + 1), 0) FROM rsvp_rsvp"
+     " WHERE event_id = %(event)s AND status = 'going'"),
+]  # fmt: skip
+RAW_INSERT = (
+    "INSERT INTO rsvp_rsvp (event_id, user_id, status, guests, queued_at, ticket_token,"
+    " created_at, updated_at) VALUES (%(event)s, %(user)s, %(status)s, %(guests)s, now(),"
+    " %(token)s, now(), now()) RETURNING id"
+)
+
+
+async def raw_round(
+    dsn: str, event_id: int, user_ids: list[int], pool_size: int
+) -> tuple[float, list[float], list]:
+    pool: asyncio.Queue = asyncio.Queue()
+    conns = [await psycopg.AsyncConnection.connect(dsn) for _ in range(pool_size)]
+    for conn in conns:
+        pool.put_nowait(conn)
+    go = asyncio.Event()
+
+    async def one(i: int, user_id: int):
+        await go.wait()
+        start = time.perf_counter()
+        conn = await pool.get()
+        try:
+            async with conn.transaction():
+                params = {"event": event_id, "user": user_id}
+                event = await (await conn.execute(RAW_RSVP[0], params)).fetchone()
+                existing = await (await conn.execute(RAW_RSVP[1], params)).fetchone()
+                taken = (await (await conn.execute(RAW_RSVP[2], params)).fetchone())[0]
+                if existing is None:
+                    guests = guests_of(i)
+                    status = "going" if 1 + guests <= event[1] - taken else "waitlisted"
+                    await conn.execute(
+                        RAW_INSERT,
+                        {
+                            **params,
+                            "status": status,
+                            "guests": guests,
+                            "token": secrets.token_urlsafe(24),
+                        },
+                    )
+        finally:
+            pool.put_nowait(conn)
+        return time.perf_counter() - start, 200
+
+    tasks = [asyncio.create_task(one(i, u)) for i, u in enumerate(user_ids)]
+    await asyncio.sleep(0.2)
+    started = time.perf_counter()
+    go.set()
+    results = await asyncio.gather(*tasks)
+    wall = time.perf_counter() - started
+    for conn in conns:
+        await conn.close()
+    return wall, [r[0] for r in results], [r[1] for r in results]
+
+
+# Main ---------------------------------------------------------------------------------------
+
+
+def summarise(name: str, runs: list[dict]) -> dict:
+    latencies = [lat for run in runs for lat in run["latencies"]]
+    total = sum(len(run["latencies"]) for run in runs)
+    wall = sum(run["wall"] for run in runs)
+    return {
+        "name": name,
+        "rate": total / wall,
+        "p50": percentile(latencies, 50) * 1000,
+        "p99": percentile(latencies, 99) * 1000,
+        "seats": [run["seats"] for run in runs],
+        "errors": sum(run["errors"] for run in runs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--capacity", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="daphne processes")
+    parser.add_argument("--raw-pool", type=int, default=50, help="raw SQL connections")
+    args = parser.parse_args()
+
+    with running_postgres() as pg:
+        raise_max_connections(pg, args.clients * 2 + args.raw_pool + 50)
+        with psycopg.connect(pg.url(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE rush")
+        db_url = pg.url("rush")
+        env = server_env(db_url)
+        setup_django(env)
+        from django.contrib.auth import get_user_model
+
+        tokens = make_members(args.clients)
+        user_ids = list(
+            get_user_model()
+            .objects.filter(username__startswith="rusher")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        lean_dir = Path(tempfile.mkdtemp(prefix="rush-"))
+        (lean_dir / "rush_lean_asgi.py").write_text(LEAN_ASGI)
+        lean_env = {**env, "PYTHONPATH": f"{lean_dir}:{ROOT}"}
+        procs, port = start_servers(args.workers, env)
+        lean_procs, lean_port = start_servers(
+            args.workers, lean_env, app="rush_lean_asgi:application"
+        )
+        servers = {"portal": port, "portal, no receivers": lean_port}
+        runs: dict[str, list] = {name: [] for name in servers}
+        raw_runs = []
+        try:
+            # Warm-up (not counted): imports, connections, template and URL caches.
+            for server_port in servers.values():
+                warm = make_event(args.capacity, 0)
+                asyncio.run(portal_round(server_port, warm.slug, tokens[:50]))
+            for n in range(1, args.rounds + 1):
+                for name, server_port in servers.items():
+                    event = make_event(args.capacity, n)
+                    wall, lats, codes = asyncio.run(portal_round(server_port, event.slug, tokens))
+                    going, total, _ = seats_taken(event.pk)
+                    bad = sum(c not in (200, 201) for c in codes) + (total != len(tokens))
+                    runs[name].append(
+                        {"wall": wall, "latencies": lats, "seats": going, "errors": bad}
+                    )
+                raw_event = make_event(args.capacity, 100 + n)
+                wall, lats, codes = asyncio.run(
+                    raw_round(db_url, raw_event.pk, user_ids, args.raw_pool)
+                )
+                going, total, _ = seats_taken(raw_event.pk)
+                raw_runs.append(
+                    {"wall": wall, "latencies": lats, "seats": going,
+                     "errors": total != len(user_ids)}
+                )  # fmt: skip
+        finally:
+            stop_servers(procs + lean_procs)
+
+    rows = [summarise(name, name_runs) for name, name_runs in runs.items()]
+    raw = summarise("raw SQL", raw_runs)
+    print(
+        f"\nRSVP rush: {args.clients} clients at once, capacity {args.capacity}, "
+        f"{args.rounds} rounds each, {args.workers} daphne processes, "
+        f"raw pool {args.raw_pool}, {os.cpu_count()} CPUs\n"
+    )
+    print(
+        f"{'':22} {'RSVPs/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs raw':>7}  "
+        f"{'seats taken':<14} errors"
+    )
+    for row in [*rows, raw]:
+        print(
+            f"{row['name']:22} {row['rate']:8.0f} {row['p50']:8.1f} {row['p99']:8.1f} "
+            f"{row['rate'] / raw['rate']:7.0%}  {','.join(map(str, row['seats'])):<14} "
+            f"{row['errors']}"
+        )
+    ok = all(s == args.capacity for row in [*rows, raw] for s in row["seats"])
+    print(f"seats taken == capacity in every round: {ok}")
+
+
+if __name__ == "__main__":
+    main()
