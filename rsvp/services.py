@@ -72,8 +72,13 @@ def rsvp_window_problem(*, event: Event, settings: RsvpSettings, now: datetime) 
 def _lock_event(event_id: int) -> Event:
     # Every seat-changing write takes this row lock first, so they queue per event and the
     # seat sum read next is current. Other events are unaffected.
+    # The settings come along in the same query (the lock covers only the event row).
     try:
-        return Event.objects.select_for_update().get(pk=event_id)
+        return (
+            Event.objects.select_for_update(of=("self",))
+            .select_related("rsvp_settings")
+            .get(pk=event_id)
+        )
     except Event.DoesNotExist:
         raise RsvpNotFound("No such event.") from None
 
