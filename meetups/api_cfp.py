@@ -20,7 +20,7 @@ from . import selectors, services
 from .models import Event, Proposal, TalkIdea
 from .rules import is_group_organiser
 from .services import CfpError
-from .views_cfp import POST_RATE, VOTE_RATE
+from .views_cfp import post_rate, vote_rate
 
 router = Router(tags=["call for talks"])
 
@@ -149,7 +149,7 @@ class ScheduleOut(Schema):
     order: int
 
 
-def _limit(request: HttpRequest, *, group: str, rate: str) -> None:
+def _limit(request: HttpRequest, *, group: str, rate) -> None:
     if is_ratelimited(request, group=group, key="user_or_ip", rate=rate, increment=True):
         raise HttpError(429, "Too many requests. Please wait a minute and try again.")
 
@@ -233,7 +233,7 @@ def list_my_proposals(request: HttpRequest):
 @router.post("/groups/{slug}/proposals", response={201: ProposalOut, **ERRORS}, auth=write_auth)
 def submit_proposal(request: HttpRequest, slug: str, payload: ProposalIn):
     group = selectors.group_get(slug=slug)
-    _limit(request, group="cfp-post", rate=POST_RATE)
+    _limit(request, group="cfp-post", rate=post_rate)
     data = payload.dict()
     data["audience_level"] = str(data["audience_level"])
     data["idea"] = _idea(group, data["idea"])
@@ -272,7 +272,7 @@ def withdraw_proposal(request: HttpRequest, proposal_id: int):
 @router.post("/proposals/{proposal_id}/vote", response={200: VoteOut, **ERRORS}, auth=write_auth)
 def vote(request: HttpRequest, proposal_id: int):
     proposal = selectors.proposal_get_voting(pk=proposal_id, user=request.user)
-    _limit(request, group="cfp-vote", rate=VOTE_RATE)
+    _limit(request, group="cfp-vote", rate=vote_rate)
     changed = _run(lambda: services.proposal_vote_add(user=request.user, proposal=proposal))
     return {"voted": True, "changed": changed}
 
@@ -280,7 +280,7 @@ def vote(request: HttpRequest, proposal_id: int):
 @router.delete("/proposals/{proposal_id}/vote", response={200: VoteOut, **ERRORS}, auth=write_auth)
 def unvote(request: HttpRequest, proposal_id: int):
     proposal = selectors.proposal_get_voting(pk=proposal_id, user=request.user)
-    _limit(request, group="cfp-vote", rate=VOTE_RATE)
+    _limit(request, group="cfp-vote", rate=vote_rate)
     changed = _run(lambda: services.proposal_vote_remove(user=request.user, proposal=proposal))
     return {"voted": False, "changed": changed}
 

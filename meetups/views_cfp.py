@@ -36,8 +36,15 @@ from .rules import is_group_organiser
 from .services import CfpError
 
 # Per user. Voting is a click, so it may be quick; posting text is slower by nature.
-VOTE_RATE = "60/m"
-POST_RATE = "20/h"
+# Settings CFP_VOTE_RATE / CFP_POST_RATE override them (django-ratelimit rate strings).
+
+
+def vote_rate(group: str, request: HttpRequest) -> str:
+    return getattr(settings, "CFP_VOTE_RATE", "60/m")
+
+
+def post_rate(group: str, request: HttpRequest) -> str:
+    return getattr(settings, "CFP_POST_RATE", "20/h")
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -60,7 +67,7 @@ def member_required(view):
     return wrapper
 
 
-def _rate_limited(request: HttpRequest, *, group: str, rate: str) -> HttpResponse | None:
+def _rate_limited(request: HttpRequest, *, group: str, rate) -> HttpResponse | None:
     if not is_ratelimited(request, group=group, key="user_or_ip", rate=rate, increment=True):
         return None
     message = "You are going a little fast. Please wait a minute and try again."
@@ -105,7 +112,7 @@ def idea_board(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return member_required(idea_board)(request, slug)
-        if limited := _rate_limited(request, group="cfp-post", rate=POST_RATE):
+        if limited := _rate_limited(request, group="cfp-post", rate=post_rate):
             return limited
         form = IdeaForm(request.POST)
         if form.is_valid():
@@ -160,7 +167,7 @@ def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def idea_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = selectors.group_get(slug=slug)
     idea = get_object_or_404(TalkIdea, group=group, pk=pk)
-    if limited := _rate_limited(request, group="cfp-vote", rate=VOTE_RATE):
+    if limited := _rate_limited(request, group="cfp-vote", rate=vote_rate):
         return limited
     services.idea_vote_toggle(user=request.user, idea=idea)
     if request.htmx:
@@ -258,7 +265,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     context = _cfp_context(request, group)
     call = context["call"]
     if request.method == "POST":
-        if limited := _rate_limited(request, group="cfp-post", rate=POST_RATE):
+        if limited := _rate_limited(request, group="cfp-post", rate=post_rate):
             return limited
         form = ProposalForm(request.POST, group=group, call=call)
         if form.is_valid():
@@ -362,7 +369,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def co_speaker_invite(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_own(pk=pk, user=request.user)
-    if limited := _rate_limited(request, group="cfp-post", rate=POST_RATE):
+    if limited := _rate_limited(request, group="cfp-post", rate=post_rate):
         return limited
     form = CoSpeakerForm(request.POST)
     if form.is_valid():
@@ -460,7 +467,7 @@ def voting_tallies(request: HttpRequest, slug: str) -> HttpResponse:
 @member_required
 def proposal_vote(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_voting(pk=pk, user=request.user)
-    if limited := _rate_limited(request, group="cfp-vote", rate=VOTE_RATE):
+    if limited := _rate_limited(request, group="cfp-vote", rate=vote_rate):
         return limited
     try:
         services.proposal_vote_toggle(user=request.user, proposal=proposal)
