@@ -32,12 +32,15 @@ def group_get_for_organiser(*, slug: str, user: AbstractBaseUser) -> Group:
     group = Group.objects.select_related("owner").filter(slug=slug).first()
     if group is None or not is_group_organiser(user, group):
         raise Http404("No group found.")
+    # Checked for this user: event_get_for_organiser need not ask the database again.
+    group._organiser_checked_for = user.pk
     return group
 
 
 def event_get_for_organiser(*, group: Group, slug: str, user: AbstractBaseUser) -> Event:
     """An event of this group for its organisers; an event of any other group answers 404."""
-    if not is_group_organiser(user, group):
+    checked = getattr(group, "_organiser_checked_for", None) == user.pk
+    if not (checked or is_group_organiser(user, group)):
         raise Http404("No event found.")
     event = (
         Event.objects.select_related("group", "venue", "host_sponsor")
@@ -160,12 +163,15 @@ def rsvp_timeline(*, event: Event) -> list[RsvpTimelinePoint]:
     return points
 
 
-def rsvp_stats(*, event: Event, now: datetime | None = None) -> RsvpStats:
-    """The RSVP panel: counts, guests, RSVPs over time and the RSVP window; three queries."""
+def rsvp_stats(
+    *, event: Event, counts: dict | None = None, now: datetime | None = None
+) -> RsvpStats:
+    """The RSVP panel: counts, guests, RSVPs over time and the RSVP window; three queries
+    (two when the counts are given)."""
     from rsvp.services import rsvp_window_problem
 
     now = now or timezone.now()
-    counts = event_attendance_counts(event_id=event.pk)
+    counts = counts or event_attendance_counts(event_id=event.pk)
     settings = rsvp_settings_for(event=event)
     reason = rsvp_window_problem(event=event, settings=settings, now=now)
     return RsvpStats(
@@ -193,14 +199,14 @@ class DoorStats:
         return max(self.counts["going"] - self.counts["checked_in"], 0)
 
 
-def door_stats(*, event: Event, recent: int = 5) -> DoorStats:
-    """Checked in against going, and the latest check-ins; two queries."""
+def door_stats(*, event: Event, counts: dict | None = None, recent: int = 5) -> DoorStats:
+    """Checked in against going, and the latest check-ins; two queries (one given counts)."""
     latest = list(
         Rsvp.objects.filter(event_id=event.pk, checked_in_at__isnull=False)
         .select_related("user")
         .order_by("-checked_in_at", "-pk")[:recent]
     )
-    return DoorStats(counts=event_attendance_counts(event_id=event.pk), recent=latest)
+    return DoorStats(counts=counts or event_attendance_counts(event_id=event.pk), recent=latest)
 
 
 @dataclass
@@ -209,10 +215,10 @@ class Lineup:
     proposals: list[Proposal] = field(default_factory=list)
 
 
-def lineup(*, event: Event, user: AbstractBaseUser) -> Lineup:
-    """The agenda with speakers and votes, and the group's proposals in voting; four queries."""
-    if not is_group_organiser(user, event):
-        raise Http404("No event found.")
+def lineup(*, event: Event) -> Lineup:
+    """The agenda with speakers and votes, and the group's proposals in voting; three queries.
+
+    For organisers only: the views check (the proposals in voting include private ones)."""
     talks = list(
         Talk.objects.filter(event=event)
         .select_related("proposal")
@@ -256,12 +262,14 @@ class Summary:
         return round(100 * self.counts["checked_in"] / going) if going else 0
 
 
-def event_summary(*, event: Event) -> Summary:
+def event_summary(
+    *, event: Event, counts: dict | None = None, questions: dict | None = None
+) -> Summary:
     """After the event: RSVPs, no-shows, attendance, questions and the talks by votes.
 
-    No-shows are going RSVPs nobody checked in; four queries.
+    No-shows are going RSVPs nobody checked in; four queries (fewer given counts, questions).
     """
-    counts = event_attendance_counts(event_id=event.pk)
+    counts = counts or event_attendance_counts(event_id=event.pk)
     no_shows = Rsvp.objects.filter(
         event_id=event.pk, status=Rsvp.Status.GOING, checked_in_at__isnull=True
     ).aggregate(rsvps=Count("pk"), people=Coalesce(Sum(F("guests") + 1), 0))
@@ -278,7 +286,7 @@ def event_summary(*, event: Event) -> Summary:
         rsvps=counts["going_rsvps"],
         no_shows=no_shows["rsvps"],
         no_show_people=no_shows["people"],
-        questions=question_counts(event=event),
+        questions=questions or question_counts(event=event),
         top_talks=talks,
     )
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -225,10 +226,41 @@ def event_duplicate(request: HttpRequest, group: str, event: str) -> HttpRespons
 # --- The dashboard ------------------------------------------------------------------------
 
 
-def _qa_context(request: HttpRequest, event: Event) -> dict:
+class _Reads:
+    """The reads panels share, each done at most once per request (the dashboard shows all)."""
+
+    def __init__(self, request: HttpRequest, event: Event):
+        self.request, self.event, self._done = request, event, {}
+
+    def _once(self, key: str, read):
+        if key not in self._done:
+            self._done[key] = read()
+        return self._done[key]
+
+    def counts(self) -> dict:
+        return self._once(
+            "counts", lambda: selectors.event_attendance_counts(event_id=self.event.pk)
+        )
+
+    def stats(self):
+        return self._once(
+            "stats", lambda: selectors.rsvp_stats(event=self.event, counts=self.counts())
+        )
+
+    def live_state(self):
+        from live.selectors import live_state_get
+
+        return self._once("live", lambda: live_state_get(event=self.event))
+
+    def question_counts(self) -> dict:
+        return self._once("questions", lambda: selectors.question_counts(event=self.event))
+
+
+def _qa_context(reads: _Reads) -> dict:
     from live import selectors as live
 
-    state = live.live_state_get(event=event)
+    request, event = reads.request, reads.event
+    state = reads.live_state()
     scope = request.GET.get("qa")
     if scope is None:
         talk = state.current_talk if state.current_talk_id else None
@@ -249,35 +281,35 @@ def _qa_context(request: HttpRequest, event: Event) -> dict:
         "sort": "top",
         "ws_url": f"/ws/events/{event.pk}/live/?{ws_query}",
         "heartbeat_seconds": int(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 25)),
-        "question_counts": selectors.question_counts(event=event),
+        "question_counts": reads.question_counts(),
     }
 
 
-def _panel_context(request: HttpRequest, event: Event, name: str) -> dict:
+def _panel_context(request: HttpRequest, event: Event, name: str, reads=None) -> dict:
+    """What one panel needs; `reads` shares the common reads between the dashboard's panels."""
+    reads = reads or _Reads(request, event)
     context: dict = {"event": event, "group": event.group}
     if name == "rsvps":
-        stats = selectors.rsvp_stats(event=event)
-        context |= {
-            "stats": stats,
-            "chart": charts.rsvp_chart(stats.timeline, capacity=event.capacity),
-        }
+        stats = reads.stats()
+        chart = charts.rsvp_chart(stats.timeline, capacity=event.capacity)
+        context |= {"stats": stats, "chart": chart}
     elif name == "door":
-        context["door"] = selectors.door_stats(event=event)
+        context["door"] = selectors.door_stats(event=event, counts=reads.counts())
     elif name == "qa":
-        context |= _qa_context(request, event)
+        context |= _qa_context(reads)
     elif name == "lineup":
-        context["lineup"] = selectors.lineup(event=event, user=request.user)
+        context |= {"lineup": selectors.lineup(event=event), "live": reads.live_state()}
     elif name == "actions":
-        from live.selectors import live_state_get
-
-        state = live_state_get(event=event)
+        state = reads.live_state()
         context |= {
-            "stats": selectors.rsvp_stats(event=event),
+            "stats": reads.stats(),
             "live": state,
             "talk_form": CurrentTalkForm(event=event, initial={"talk": state.current_talk_id}),
         }
     elif name == "summary":
-        context["summary"] = selectors.event_summary(event=event)
+        context["summary"] = selectors.event_summary(
+            event=event, counts=reads.counts(), questions=reads.question_counts()
+        )
     return context
 
 
@@ -285,9 +317,11 @@ def _panel_context(request: HttpRequest, event: Event, name: str) -> dict:
 @organiser_login
 def dashboard(request: HttpRequest, group: str, event: str) -> HttpResponse:
     event_obj = _event(request, group, event)
+    prefetch_related_objects([event_obj], "talks")
     context = {"event": event_obj, "group": event_obj.group}
+    reads = _Reads(request, event_obj)
     for name in PANELS:
-        context |= _panel_context(request, event_obj, name)
+        context |= _panel_context(request, event_obj, name, reads)
     context["is_past"] = event_obj.is_past
     return render(request, T + "dashboard.html", context)
 

@@ -65,7 +65,7 @@ def test_dashboard_query_budget(client, django_assert_max_num_queries):
     w = build_world()
     _add_people(w, 3)
     client.force_login(w.co_organiser)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(20):
         assert client.get(DASHBOARD).status_code == 200
 
 
