@@ -52,18 +52,26 @@ def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> d
         "my_votes": frozenset(),
         "stamp": stamp,
     }
-    frames = {}
-    for sort in selectors.SORTS:
-        qa = selectors.qa_state(questions=questions, sort=sort)
-        for audience in ("public", "organiser"):
+    states = {sort: selectors.qa_state(questions=questions, sort=sort) for sort in selectors.SORTS}
+    frames = {
+        "presenter": render_to_string(
+            "live/fragments.html#presenter_top",
+            {**base, "top": states["top"].open[:PRESENTER_TOP], "audience": "presenter"},
+        )
+    }
+    open_ids = {q.pk for q in states["top"].open}
+    for audience in ("public", "organiser"):
+        # Each question's markup once per audience, shared by both sort orders.
+        for question in questions:
+            can_vote = not read_only and question.pk in open_ids
+            question.item_html = render_to_string(
+                "live/fragments.html#question_item",
+                {**base, "q": question, "can_vote": can_vote, "audience": audience},
+            )
+        for sort, qa in states.items():
             frames[f"{audience}:{sort}"] = render_to_string(
                 "live/fragments.html#qa_frame",
                 {**base, "qa": qa, "sort": sort, "audience": audience},
-            )
-        if sort == "top":
-            frames["presenter"] = render_to_string(
-                "live/fragments.html#presenter_top",
-                {**base, "top": qa.open[:PRESENTER_TOP], "audience": "presenter"},
             )
     return frames
 
