@@ -327,3 +327,14 @@ def event_get_for_organiser(*, group: Group, slug: str, user) -> Event:
     if not is_group_organiser(user, group):
         raise Http404("No event found.")
     return get_object_or_404(Event.objects.select_related("group"), group=group, slug=slug)
+
+
+def proposal_list_unscheduled(*, group: Group) -> list[Proposal]:
+    """Accepted proposals waiting for a place on an agenda (for the line-up page)."""
+    return list(
+        _with_speakers(
+            Proposal.objects.filter(group=group, status=Proposal.Status.ACCEPTED).order_by(
+                "created_at", "pk"
+            )
+        )
+    )

@@ -624,6 +624,7 @@ def lineup(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
         **_cfp_context(request, group),
         "event": event,
         "talks": selectors.agenda_list(event=event),
+        "unscheduled": [] if request.htmx else selectors.proposal_list_unscheduled(group=group),
     }
     template = "meetups/cfp/lineup.html" + ("#agenda" if request.htmx else "")
     return render(request, template, context)

@@ -175,6 +175,15 @@ def test_cfp_pages_screenshots(browser: Browser, live_server, cfp, artifacts, si
     organiser.screenshot(path=artifacts / f"proposals_review_{size}.png", full_page=True)
     organiser.goto(f"{base}/groups/{group.slug}/review/{proposal.pk}/")
     organiser.screenshot(path=artifacts / f"proposals_review_detail_{size}.png", full_page=True)
+    organiser.goto(f"{base}/groups/{group.slug}/call-for-talks/")
+    organiser.screenshot(path=artifacts / f"proposals_settings_{size}.png", full_page=True)
+    organiser.goto(f"{base}/groups/{group.slug}/lineup/{cfp['event'].slug}/")
+    organiser.screenshot(path=artifacts / f"proposals_lineup_{size}.png", full_page=True)
+    speaker = _login(browser, base, cfp["speaker"], viewport)
+    speaker.goto(f"{base}/proposals/{proposal.pk}/")
+    speaker.screenshot(path=artifacts / f"proposals_detail_{size}.png", full_page=True)
+    speaker.goto(f"{base}/proposals/")
+    speaker.screenshot(path=artifacts / f"proposals_mine_{size}.png", full_page=True)
 
 
 def test_speaker_profile_photo_upload_through_htmx(

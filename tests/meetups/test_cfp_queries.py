@@ -101,3 +101,33 @@ def test_idea_detail_queries_fixed_at_1_and_3_proposals(
     with django_assert_num_queries(9):
         response = client.get(idea.get_absolute_url())
     assert len(response.context["idea"].visible_proposals) == 3
+
+
+def test_lineup_queries_fixed_at_1_and_3(
+    client, group, organiser, open_call, event, django_assert_num_queries
+):
+    assert client.login(username=organiser.username, password=PASSWORD)
+    url = reverse("meetups:lineup", kwargs={"slug": group.slug, "event_slug": event.slug})
+
+    def add():
+        # One scheduled talk with two speakers, one accepted proposal waiting.
+        for scheduled in (True, False):
+            owner = factories.make_user()
+            proposal = services.proposal_submit(
+                user=owner, group=group, title="T", abstract="A", length_minutes=20
+            )
+            co = factories.make_user()
+            invitation = services.co_speaker_invite(user=owner, proposal=proposal, email=co.email)
+            services.co_speaker_accept(user=co, token=invitation.token)
+            services.proposal_accept(user=organiser, proposal=proposal)
+            if scheduled:
+                services.proposal_schedule(user=organiser, proposal=proposal, event=event)
+
+    add()
+    with django_assert_num_queries(12):
+        assert client.get(url).status_code == 200
+    add()
+    add()
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    assert (len(response.context["talks"]), len(response.context["unscheduled"])) == (3, 3)

@@ -505,3 +505,15 @@ def test_proposal_posting_rate_limited_with_429(client, group, member, settings)
     statuses = [client.post(url, _proposal_data(), **HTMX).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert Proposal.objects.count() == 2
+
+
+def test_lineup_lists_accepted_proposals_and_adds_one(client, group, organiser, proposal, event):
+    services.proposal_accept(user=organiser, proposal=proposal)
+    login(client, organiser)
+    lineup = reverse("meetups:lineup", kwargs={"slug": group.slug, "event_slug": event.slug})
+    assert [p.title for p in client.get(lineup).context["unscheduled"]] == [proposal.title]
+    schedule = reverse("meetups:review_schedule", kwargs={"slug": group.slug, "pk": proposal.pk})
+    assert client.post(schedule, {"event": event.pk})["Location"] == lineup
+    response = client.get(lineup)
+    assert response.context["unscheduled"] == []
+    assert [t.title for t in response.context["talks"]] == [proposal.title]
