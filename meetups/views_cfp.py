@@ -446,6 +446,13 @@ def voting(request: HttpRequest, slug: str) -> HttpResponse:
             "proposals": proposals,
             "show_tallies": call.tallies_visible() or context["is_organiser"],
             "voting_open": call.voting_is_open(),
+            # Anonymous visitors see the button (it leads to the login page); a member who
+            # may not vote sees why instead.
+            "may_vote": not (
+                request.user.is_authenticated
+                and call.voting_requires_rsvp
+                and not selectors.voter_is_eligible(user=request.user, group=group)
+            ),
         },
     )
 
@@ -480,7 +487,7 @@ def proposal_vote(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(
             request,
             "meetups/cfp/voting.html#vote-button",
-            {"proposal": proposal, "show_tallies": show, "voting_open": True},
+            {"proposal": proposal, "show_tallies": show, "voting_open": True, "may_vote": True},
         )
         return trigger_client_event(response, "votesChanged")
     url = reverse("meetups:voting", kwargs={"slug": proposal.group.slug})

@@ -517,3 +517,22 @@ def test_lineup_lists_accepted_proposals_and_adds_one(client, group, organiser, 
     response = client.get(lineup)
     assert response.context["unscheduled"] == []
     assert [t.title for t in response.context["talks"]] == [proposal.title]
+
+
+def test_voting_page_restricted_call_explains_instead_of_buttons(
+    client, group, voting_proposal, member, open_call, event
+):
+    from rsvp.services import rsvp_create
+
+    open_call.voting_requires_rsvp = True
+    open_call.save()
+    login(client, member)
+    url = reverse("meetups:voting", kwargs={"slug": group.slug})
+    html = client.get(url).content.decode()
+    assert f'id="vote-button-{voting_proposal.pk}"' not in html
+    assert "Voting here is for members who have RSVP'd to one of our events." in html
+
+    rsvp_create(event=event, user=member)
+    html = client.get(url).content.decode()
+    assert f'id="vote-button-{voting_proposal.pk}"' in html
+    assert "Voting here is for members" not in html
