@@ -45,12 +45,11 @@ def dashboard_counts_changed(*, event_id: int) -> None:
     if event is None:
         return
     frames = render_counts_frames(event_id=event_id)
-    shared = frames.get("*", "")
-    publish(
-        event_id=event_id,
-        key=counts_key(event_id),
-        frames={**frames, "organiser": shared + render_dashboard_counts(event=event)},
-    )
+    ours = render_dashboard_counts(event=event)
+    # Every organiser variant gets live's frame plus ours; the others keep live's alone.
+    organiser = {k: v + ours for k, v in frames.items() if k.split(":")[0] == "organiser"}
+    organiser.setdefault("organiser", frames.get("*", "") + ours)
+    publish(event_id=event_id, key=counts_key(event_id), frames={**frames, **organiser})
 
 
 @receiver(attendance_changed, dispatch_uid="organise.dashboard_counts")
