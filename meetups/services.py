@@ -483,6 +483,7 @@ def proposal_schedule(*, user: AbstractBaseUser, proposal: Proposal, event: Even
 
     Creates (or moves) the event's Talk with the proposal's title, abstract, length and
     speakers: the submitter and every co-speaker who accepted, each with a speaker profile.
+    Queues an email to the speakers with the event and its date.
     """
     _organiser_only(user, proposal)
     if event.group_id != proposal.group_id:
@@ -516,6 +517,7 @@ def proposal_schedule(*, user: AbstractBaseUser, proposal: Proposal, event: Even
         proposal.event = event
         proposal.talk = talk
         proposal.save(update_fields=["status", "event", "talk", "updated_at"])
+        transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk))
     caller_copy.refresh_from_db()
     return talk
 

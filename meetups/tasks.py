@@ -34,12 +34,18 @@ def send_co_speaker_invitation(invitation_id: int) -> int:
 
 @task
 def send_proposal_decision(proposal_id: int) -> int:
+    """Tells the speakers where their proposal stands: accepted, declined or scheduled."""
     from .models import Proposal, ProposalSpeaker
 
-    proposal = Proposal.objects.select_related("submitter", "group").filter(pk=proposal_id).first()
+    proposal = (
+        Proposal.objects.select_related("submitter", "group", "event__venue")
+        .filter(pk=proposal_id)
+        .first()
+    )
     if proposal is None or proposal.status not in (
         Proposal.Status.ACCEPTED,
         Proposal.Status.DECLINED,
+        Proposal.Status.SCHEDULED,
     ):
         return 0
     recipients = [proposal.submitter.email] + [
@@ -51,12 +57,15 @@ def send_proposal_decision(proposal_id: int) -> int:
     ]
     url = settings.SITE_URL + proposal.get_absolute_url()
     accepted = proposal.status == Proposal.Status.ACCEPTED
-    subject = (
-        f"Your talk “{proposal.title}” is accepted"
-        if accepted
-        else f"About your talk proposal “{proposal.title}”"
-    )
-    context = {"proposal": proposal, "accepted": accepted, "url": url}
+    event = proposal.event if proposal.status == Proposal.Status.SCHEDULED else None
+    if event:
+        subject = f"Your talk “{proposal.title}” is on the agenda of {event.title}"
+        url = settings.SITE_URL + event.get_absolute_url()
+    elif accepted:
+        subject = f"Your talk “{proposal.title}” is accepted"
+    else:
+        subject = f"About your talk proposal “{proposal.title}”"
+    context = {"proposal": proposal, "accepted": accepted, "event": event, "url": url}
     return send_mail(
         subject,
         render_to_string("meetups/cfp/email/decision.txt", context),

@@ -457,3 +457,17 @@ def test_proposal_vote_rsvp_to_other_groups_event_does_not_count(
     rsvp_create(event=factories.make_event(), user=member)
     with pytest.raises(CfpError, match="RSVP"):
         services.proposal_vote_add(user=member, proposal=voting_proposal)
+
+
+def test_proposal_schedule_emails_the_event_and_date(
+    proposal, organiser, speaker_user, event, django_capture_on_commit_callbacks
+):
+    services.proposal_accept(user=organiser, proposal=proposal)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_schedule(user=organiser, proposal=proposal, event=event)
+    message = mail.outbox[-1]
+    assert (
+        message.subject == f"Your talk “Live pages with Channels” is on the agenda of {event.title}"
+    )
+    assert message.to == [speaker_user.email]
+    assert f"/events/{event.slug}/" in message.body
