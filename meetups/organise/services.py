@@ -265,6 +265,8 @@ def rsvp_window_open(*, event: Event, by: AbstractBaseUser, now: datetime | None
     """
     _require_organiser(by, event)
     now = now or timezone.now()
+    if event.is_cancelled:
+        raise OrganiseError("This event is cancelled; RSVPs stay closed.")
     if event.status != Event.Status.PUBLISHED:
         raise OrganiseError("Publish the event first.")
     if now >= event.starts_at:

@@ -562,7 +562,12 @@ def organisers(request: HttpRequest, group: str) -> HttpResponse:
 def organiser_invite(request: HttpRequest, group: str) -> HttpResponse:
     group_obj = selectors.group_get_for_organiser(slug=group, user=request.user)
     form = InviteForm(request.POST)
-    if form.is_valid():
+    limited = is_ratelimited(
+        request, group="organise.invite", key="user", rate="20/h", method="POST", increment=True
+    )
+    if limited:
+        form.add_error(None, "You can send at most 20 invitations an hour. Try again later.")
+    elif form.is_valid():
         try:
             invitation = services.organiser_invite(
                 group=group_obj, by=request.user, email=form.cleaned_data["email"]
@@ -580,9 +585,10 @@ def organiser_invite(request: HttpRequest, group: str) -> HttpResponse:
             messages.success(request, done)
             return redirect("organise:organisers", group=group)
     context = _organisers_context(group_obj, form)
+    status = 429 if limited else 422
     if request.htmx:
-        return render(request, T + "organisers.html#people", context, status=422)
-    return render(request, T + "organisers.html", context, status=422)
+        return render(request, T + "organisers.html#people", context, status=status)
+    return render(request, T + "organisers.html", context, status=status)
 
 
 @require_POST

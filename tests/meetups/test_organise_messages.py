@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from meetups.models import AttendeeMessage
@@ -113,6 +114,7 @@ def test_message_page_lists_what_was_sent(client, django_capture_on_commit_callb
 
 def test_message_send_is_rate_limited(client, settings, django_capture_on_commit_callbacks):
     w = build_world()
+    cache.clear()  # rate-limit counters live in the cache, keyed by user id
     client.force_login(w.owner)
     data = {"step": "send", "audience": "going", "subject": "Doors", "body": "L5"}
     with django_capture_on_commit_callbacks(execute=True):

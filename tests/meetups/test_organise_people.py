@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -177,3 +178,17 @@ def test_organisers_page_lists_team_and_pending_invitations(client):
     body = client.get(reverse("organise:organisers", kwargs={"group": "sydjango"})).content.decode()
     assert ["owner@example.com" in body, "coorg@example.com" in body] == [True, True]
     assert ["pending@example.com" in body, "gone@example.com" in body] == [True, False]
+
+
+def test_invites_are_rate_limited(client, django_capture_on_commit_callbacks):
+    w = build_world()
+    cache.clear()  # rate-limit counters live in the cache, keyed by user id
+    client.force_login(w.owner)
+    url = reverse("organise:organiser_invite", kwargs={"group": "sydjango"})
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            client.post(url, {"email": f"p{i}@example.com"}, HTTP_HX_REQUEST="true").status_code
+            for i in range(21)
+        ]
+    assert statuses == [200] * 20 + [429]
+    assert OrganiserInvitation.objects.count() == 20
