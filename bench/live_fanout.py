@@ -15,7 +15,9 @@ frame minus the broadcast's stamp in the frame (`data-broadcast`, taken right af
 transaction committed, before rendering; the bare app stamps before its fan-out); same host,
 same wall clock. Per run: p50/p95/p99 over all deliveries, the last client's latency per
 broadcast (p50/p95/max), missing deliveries (successful POSTs x clients - deliveries),
-deliveries per second, and how long the POSTs took to answer.
+deliveries per second, how long the POSTs took to answer, and how many clients did not end
+on the final state (a hub that falls behind writes only the newest state of a key, which the
+"missing" count includes).
 
 Then with a real redis-server (REDIS_URL): the same live test at a higher broadcast rate with
 one worker, then two workers (clients split between them, POSTs alternating), to compare the
@@ -73,6 +75,7 @@ class RoundResult:
     missing: int
     deliveries_per_s: float
     post_p50: float
+    stale_at_end: int
 
     def line(self) -> str:
         return (
@@ -81,6 +84,7 @@ class RoundResult:
             f"p50={self.p50:7.1f} p95={self.p95:7.1f} p99={self.p99:7.1f} ms | "
             f"last p50={self.last_p50:7.1f} p95={self.last_p95:7.1f} max={self.last_max:7.1f} ms"
             f" | missing={self.missing} deliveries/s={self.deliveries_per_s:,.0f}"
+            f" stale_at_end={self.stale_at_end}"
             f" | POST answered p50={self.post_p50:.1f} ms"
         )
 
@@ -177,6 +181,10 @@ async def run_round(name, *, n, ws_urls, post, rate, seconds, frame_bytes) -> Ro
             per_broadcast.setdefault(stamp, []).append(ms)
             last_recv = max(last_recv, t)
     lasts = [max(v) for v in per_broadcast.values()]
+    # Frames are whole state: a client that got the final broadcast shows the right screen even
+    # if the hub skipped an intermediate state for it while behind.
+    final = max(per_broadcast, default=None)
+    stale = sum(1 for c in clients if final is not None and final not in c.received)
     delivered = len(latencies)
     # Every successful POST makes one broadcast that every client should get (a POST that
     # timed out may still have broadcast: count whichever is larger).
@@ -198,6 +206,7 @@ async def run_round(name, *, n, ws_urls, post, rate, seconds, frame_bytes) -> Ro
         missing=expected - delivered,
         deliveries_per_s=delivered / span,
         post_p50=pct(post_times, 50),
+        stale_at_end=stale,
     )
 
 

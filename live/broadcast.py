@@ -16,7 +16,7 @@ from django.urls import reverse
 from meetups.models import Event
 
 from . import selectors
-from .hub import counts_key, event_group, qa_key, stage_key
+from .hub import counts_key, event_group, hub, qa_key, stage_key
 
 PRESENTER_TOP = 5
 
@@ -32,12 +32,16 @@ def _stamp() -> str:
 
 
 def publish(*, event_id: int, key: str, frames: dict[str, str]) -> None:
+    """One layer message to the event's group: one per process that has sockets for it."""
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(
-        event_group(event_id), {"type": "live.frames", "key": key, "frames": frames}
-    )
+    group = event_group(event_id)
+    message = {"type": "live.frames", "key": key, "frames": frames}
+    # In a server process the hub's loop sends it without this request waiting for it; a
+    # process with no sockets (a worker, a shell) sends it here.
+    if not hub.publish_threadsafe(group, message):
+        async_to_sync(layer.group_send)(group, message)
 
 
 def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> dict[str, str]:

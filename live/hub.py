@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 # Close codes (4000-4999 are the application's own; never 1011).
 CLOSE_HEARTBEAT_TIMEOUT = 4408
+# Sockets written between yields to the event loop during one fan-out.
+FAN_OUT_SLICE = 500
 
 
 def event_group(event_id: int) -> str:
@@ -96,6 +98,11 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
         self._wake: asyncio.Event | None = None
         self._start_lock: asyncio.Lock | None = None
+        # key -> newest frames not yet written (a newer broadcast replaces an unsent older one)
+        self._pending: dict[str, dict[str, str]] = {}
+        self._has_pending: asyncio.Event | None = None
+        self._outbox: asyncio.Queue | None = None
+        self.superseded = 0
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -106,6 +113,8 @@ class Hub:
             self._reset(loop)
             self._start_lock = asyncio.Lock()
             self._wake = asyncio.Event()
+            self._has_pending = asyncio.Event()
+            self._outbox = asyncio.Queue()
         if self.channel is not None:
             return
         async with self._start_lock:
@@ -114,7 +123,11 @@ class Hub:
             layer = get_channel_layer()
             self.presence = make_presence()
             self.channel = await layer.new_channel()
-            self._tasks = [loop.create_task(self._listen()), loop.create_task(self._tick_loop())]
+            self._tasks = [
+                loop.create_task(coro)
+                for coro in (self._listen(), self._deliver_loop(), self._publish_loop(),
+                             self._tick_loop())
+            ]  # fmt: skip
 
     async def stop(self) -> None:
         """Stop this loop's tasks (tests call it; a server process just exits)."""
@@ -178,6 +191,36 @@ class Hub:
 
     # -- fan-out --------------------------------------------------------------------------
 
+    def publish_threadsafe(self, group: str, message: dict) -> bool:
+        """Hand a layer message to this process's loop without waiting (False: no loop here).
+
+        Called from request threads after commit, so a request does not wait for a fan-out in
+        progress. One publisher task sends them in order, so a newer state never overtakes an
+        older one from this process.
+        """
+        loop = self.loop
+        if loop is None or self._outbox is None or loop.is_closed() or not loop.is_running():
+            return False
+        try:
+            if asyncio.get_running_loop() is loop:
+                self._outbox.put_nowait((group, message))
+                return True
+        except RuntimeError:
+            pass
+        loop.call_soon_threadsafe(self._outbox.put_nowait, (group, message))
+        return True
+
+    async def _publish_loop(self) -> None:
+        layer = get_channel_layer()
+        while True:
+            group, message = await self._outbox.get()
+            try:
+                await layer.group_send(group, message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("live hub: publishing to the channel layer failed")
+
     async def _listen(self) -> None:
         layer = get_channel_layer()
         while True:
@@ -190,19 +233,51 @@ class Hub:
                 await asyncio.sleep(0.5)
                 continue
             if message.get("type") == "live.frames":
-                await self.deliver(message["key"], message["frames"])
+                self.accept(message["key"], message["frames"])
 
-    async def deliver(self, key: str, frames: dict[str, str]) -> int:
-        """Write `frames` (audience -> text) to every local socket subscribed to `key`."""
+    def accept(self, key: str, frames: dict[str, str]) -> None:
+        """Take a broadcast: it is the key's state now; write it out as soon as possible.
+
+        Frames are whole state, so if an older broadcast of the same key is still waiting
+        (the process fell behind), only the newer one is written: every socket still ends on
+        the latest state, and a slow moment does not snowball into seconds of backlog.
+        """
         self.versions[key] += 1
         self.snapshots[key] = (time.monotonic(), frames)
+        if self._pending.pop(key, None) is not None:
+            self.superseded += 1
+        self._pending[key] = frames
+        self._has_pending.set()
+
+    async def _deliver_loop(self) -> None:
+        while True:
+            await self._has_pending.wait()
+            self._has_pending.clear()
+            while self._pending:
+                key = next(iter(self._pending))
+                frames = self._pending.pop(key)
+                try:
+                    await self._fan_out(key, frames)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("live hub: fan-out failed")
+
+    async def deliver(self, key: str, frames: dict[str, str]) -> int:
+        """Take a broadcast and write it to every local socket of `key` right away."""
+        self.versions[key] += 1
+        self.snapshots[key] = (time.monotonic(), frames)
+        return await self._fan_out(key, frames)
+
+    async def _fan_out(self, key: str, frames: dict[str, str]) -> int:
+        """Write `frames` (variant -> text) to every local socket subscribed to `key`."""
         conns = self.subscribers.get(key)
         if not conns:
             return 0
         # One message dict per variant, shared by every socket of that variant.
         messages: dict[str, dict | None] = {}
         sent = 0
-        for conn in list(conns):
+        for n, conn in enumerate(list(conns), 1):
             variant = conn.variant
             if variant not in messages:
                 text = conn.frame_from(frames)
@@ -216,6 +291,9 @@ class Hub:
             except Exception:
                 logger.warning("live hub: dropping a socket that failed to send", exc_info=True)
                 self.detach(conn)
+            if n % FAN_OUT_SLICE == 0:
+                # Let requests and the layer make progress during a long fan-out.
+                await asyncio.sleep(0)
         return sent
 
     # -- presence -------------------------------------------------------------------------
