@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 
 from meetups.models import AttendeeMessage, Event
@@ -12,6 +13,13 @@ from rsvp.models import RsvpSettings
 from tests.meetups.organise_data import build_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache, keyed by user id, and ids repeat between tests.
+    cache.clear()
+
 
 BASE = "/api/organise/sydjango/events/november"
 CALLS = [

@@ -11,6 +11,13 @@ from tests.meetups.organise_data import build_world, rsvp
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache, keyed by user id, and ids repeat between tests.
+    cache.clear()
+
+
 URL = reverse("organise:message", kwargs={"group": "sydjango", "event": "november"})
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -16,6 +16,12 @@ from tests.meetups.organise_data import build_world
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache, keyed by user id, and ids repeat between tests.
+    cache.clear()
+
+
 def _invite(client, w, email, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(

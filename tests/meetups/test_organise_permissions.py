@@ -1,12 +1,20 @@
 """Every organiser URL, for every kind of visitor, with data present that could leak."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from meetups.models import AttendeeMessage, Event, OrganiserInvitation
 from tests.meetups.organise_data import build_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache, keyed by user id, and ids repeat between tests.
+    cache.clear()
+
 
 G, E = "sydjango", "november"
 EV = {"group": G, "event": E}
