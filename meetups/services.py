@@ -464,7 +464,7 @@ def proposal_accept(*, user: AbstractBaseUser, proposal: Proposal, message: str 
     _move(proposal, Status.ACCEPTED)
     proposal.decision_message = message.strip()
     proposal.save(update_fields=["status", "decision_message", "updated_at"])
-    transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk))
+    transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk, "accepted"))
     return proposal
 
 
@@ -474,7 +474,7 @@ def proposal_decline(*, user: AbstractBaseUser, proposal: Proposal, message: str
     _move(proposal, Status.DECLINED)
     proposal.decision_message = message.strip()
     proposal.save(update_fields=["status", "decision_message", "updated_at"])
-    transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk))
+    transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk, "declined"))
     return proposal
 
 
@@ -517,7 +517,9 @@ def proposal_schedule(*, user: AbstractBaseUser, proposal: Proposal, event: Even
         proposal.event = event
         proposal.talk = talk
         proposal.save(update_fields=["status", "event", "talk", "updated_at"])
-        transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk))
+        transaction.on_commit(
+            lambda: tasks.send_proposal_decision.enqueue(proposal.pk, "scheduled")
+        )
     caller_copy.refresh_from_db()
     return talk
 

@@ -33,8 +33,9 @@ def send_co_speaker_invitation(invitation_id: int) -> int:
 
 
 @task
-def send_proposal_decision(proposal_id: int) -> int:
-    """Tells the speakers where their proposal stands: accepted, declined or scheduled."""
+def send_proposal_decision(proposal_id: int, decision: str) -> int:
+    """Tells the speakers a decision: "accepted", "declined" or "scheduled" (the wording is the
+    decision's at the time it was made, even if a queue runs this later)."""
     from .models import Proposal, ProposalSpeaker
 
     proposal = (
@@ -42,12 +43,11 @@ def send_proposal_decision(proposal_id: int) -> int:
         .filter(pk=proposal_id)
         .first()
     )
-    if proposal is None or proposal.status not in (
-        Proposal.Status.ACCEPTED,
-        Proposal.Status.DECLINED,
-        Proposal.Status.SCHEDULED,
-    ):
+    if proposal is None or decision not in ("accepted", "declined", "scheduled"):
         return 0
+    event = proposal.event if decision == "scheduled" else None
+    if decision == "scheduled" and event is None:
+        return 0  # taken off the agenda before this ran
     recipients = [proposal.submitter.email] + [
         co.user.email
         for co in proposal.co_speakers.filter(
@@ -56,16 +56,19 @@ def send_proposal_decision(proposal_id: int) -> int:
         if co.user and co.user.email
     ]
     url = settings.SITE_URL + proposal.get_absolute_url()
-    accepted = proposal.status == Proposal.Status.ACCEPTED
-    event = proposal.event if proposal.status == Proposal.Status.SCHEDULED else None
     if event:
         subject = f"Your talk “{proposal.title}” is on the agenda of {event.title}"
         url = settings.SITE_URL + event.get_absolute_url()
-    elif accepted:
+    elif decision == "accepted":
         subject = f"Your talk “{proposal.title}” is accepted"
     else:
         subject = f"About your talk proposal “{proposal.title}”"
-    context = {"proposal": proposal, "accepted": accepted, "event": event, "url": url}
+    context = {
+        "proposal": proposal,
+        "accepted": decision == "accepted",
+        "event": event,
+        "url": url,
+    }
     return send_mail(
         subject,
         render_to_string("meetups/cfp/email/decision.txt", context),

@@ -471,3 +471,16 @@ def test_proposal_schedule_emails_the_event_and_date(
     )
     assert message.to == [speaker_user.email]
     assert f"/events/{event.slug}/" in message.body
+
+
+def test_decision_emails_keep_their_wording_when_the_queue_runs_late(
+    proposal, organiser, event, django_capture_on_commit_callbacks
+):
+    # Both tasks run after both changes, as a slow queue would run them.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_accept(user=organiser, proposal=proposal)
+        services.proposal_schedule(user=organiser, proposal=proposal, event=event)
+    assert [m.subject for m in mail.outbox] == [
+        "Your talk “Live pages with Channels” is accepted",
+        f"Your talk “Live pages with Channels” is on the agenda of {event.title}",
+    ]
