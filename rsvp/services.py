@@ -204,10 +204,12 @@ def rsvp_guests_change(
             free = event.capacity - _seats_taken(event.pk)
             extra = guests - rsvp.guests
             if extra > free:
-                raise RsvpError(
-                    f"Only {free} more seat{'s' if free != 1 else ''} free; you asked for {extra}.",
-                    status=409,
+                message = (
+                    f"Only {free} more seat{'s' if free != 1 else ''} free; you asked for {extra}."
+                    if free
+                    else "The event is full, so you can't add guests now."
                 )
+                raise RsvpError(message, status=409)
         rsvp.guests = guests
         rsvp.save(update_fields=["guests", "updated_at"])
         _promote_locked(event=event, settings=settings, now=now)

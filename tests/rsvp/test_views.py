@@ -144,7 +144,7 @@ def test_rsvp_guests_change_too_many_answers_409_and_keeps_the_rsvp(client, smal
     response = client.post(url("guests", small_event), {"guests": "2"})
 
     assert response.status_code == 409
-    assert "Only 0 more seats free; you asked for 2." in response.content.decode()
+    assert "The event is full, so you can&#x27;t add guests now." in response.content.decode()
     assert Rsvp.objects.get(user=people[0]).guests == 0
 
 
