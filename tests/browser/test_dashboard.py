@@ -200,6 +200,7 @@ def test_dashboard_rsvp_panel_updates_live_when_a_member_rsvps(browser: Browser,
     phone_page.goto(dashboard_url)
     expect(phone_page.locator("#live-connection")).to_have_text("● Live")
     phone_page.screenshot(path=artifacts / "dashboard-390.png", full_page=True)
+    phone_page.screenshot(path=artifacts / "dashboard-390-first-screen.png")
 
     # Keyboard: the quick actions are reachable and operable with Tab and Enter.
     phone_page.get_by_role("button", name="Stop live mode").focus()
