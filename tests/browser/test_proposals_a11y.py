@@ -7,7 +7,13 @@ from playwright.sync_api import Browser
 
 from meetups import services
 from tests.browser.a11y import axe_violations
-from tests.browser.test_proposals_flow import DESKTOP, PHONE, _login, cfp  # noqa: F401
+from tests.browser.test_proposals_flow import (  # noqa: F401
+    DESKTOP,
+    PHONE,
+    _close_contexts,
+    _login,
+    cfp,
+)
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])

@@ -51,6 +51,15 @@ def cfp(transactional_db):
             "event": event, "idea": idea}  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _close_contexts(browser: Browser, live_server, transactional_db):
+    """Closes the contexts a test opened before the database is flushed: an open voting page
+    keeps polling, and a request landing during teardown would race the flush."""
+    yield
+    for context in browser.contexts:
+        context.close()
+
+
 def _login(browser: Browser, base: str, user, viewport=DESKTOP, bypass_csp=False) -> Page:
     page = browser.new_context(viewport=viewport, bypass_csp=bypass_csp).new_page()
     page.goto(base + "/accounts/login/")
