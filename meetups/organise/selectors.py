@@ -256,10 +256,18 @@ class Summary:
     questions: dict
     top_talks: list[Talk]
 
+    recorded_attendance: int | None = None
+
+    @property
+    def attendance(self) -> int:
+        """People who came: the door's count, or the recorded figure for events (such as the
+        archive's) that had no check-ins here."""
+        return self.counts["checked_in"] or self.recorded_attendance or 0
+
     @property
     def attendance_percent(self) -> int:
         going = self.counts["going"]
-        return round(100 * self.counts["checked_in"] / going) if going else 0
+        return round(100 * self.attendance / going) if going else 0
 
 
 def event_summary(
@@ -288,6 +296,7 @@ def event_summary(
         no_show_people=no_shows["people"],
         questions=questions or question_counts(event=event),
         top_talks=talks,
+        recorded_attendance=event.recorded_attendance,
     )
 
 

@@ -295,3 +295,12 @@ def test_rsvp_broadcasts_dashboard_fragments_to_organisers_only(django_capture_o
 
 def test_dashboard_counts_changed_for_a_deleted_event_does_nothing():
     dashboard_counts_changed(event_id=999999)
+
+
+def test_summary_of_an_archived_event_uses_its_recorded_attendance():
+    w = build_world()
+    archived = factories.make_event(
+        group=w.group, starts_in=-timedelta(days=400), recorded_attendance=57
+    )
+    summary = selectors.event_summary(event=archived)
+    assert (summary.attendance, summary.no_shows, summary.counts["going"]) == (57, 0, 0)
