@@ -43,6 +43,8 @@ def server_env(db_path: Path, *, redis_url: str = "", debug: bool = False, **ext
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db_path}",
+        # Persistent connections, as a deployment would run (the default opens one per request).
+        "DATABASE_CONN_MAX_AGE": "300",
         "SECRET_KEY": "live-bench-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "1" if debug else "0",
@@ -70,6 +72,9 @@ def start_daphne(
 ) -> subprocess.Popen:
     cmd = [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0",
            "--websocket-max-message-size", str(WS_MAX_MESSAGE), app]  # fmt: skip
+    if profile := os.environ.get("LIVE_BENCH_PROFILE"):
+        # Where the server's time goes: cProfile writes `<dir>/<port>.prof` at a clean exit.
+        cmd = [PYTHON, "-m", "cProfile", "-o", f"{profile}/{port}.prof", *cmd]
     if cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu), *cmd]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115

@@ -122,6 +122,7 @@ class Hub:
                 return
             layer = get_channel_layer()
             self.presence = make_presence()
+
             self.channel = await layer.new_channel()
             self._tasks = [
                 loop.create_task(coro)
