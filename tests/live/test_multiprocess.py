@@ -67,7 +67,7 @@ def test_question_posted_through_a_reaches_socket_on_b(server_db, redis_url, tmp
 async def _post_on_a_listen_on_b(data: dict, port_a: int, port_b: int) -> str:
     url = f"ws://127.0.0.1:{port_b}/ws/events/{data['event_id']}/live/?qa={data['talk_id']}"
     async with websockets.connect(url, origin=f"http://127.0.0.1:{port_b}") as ws:
-        state = await asyncio.wait_for(ws.recv(), 10)
+        state = await asyncio.wait_for(ws.recv(), 30)
         assert state.count('id="qa-open"') == 1
         user = data["users"][0]
         async with httpx.AsyncClient(
@@ -80,7 +80,7 @@ async def _post_on_a_listen_on_b(data: dict, port_a: int, port_b: int) -> str:
             )
         assert response.status_code == 200, response.text[:500]
         while True:
-            frame = await asyncio.wait_for(ws.recv(), 10)
+            frame = await asyncio.wait_for(ws.recv(), 30)
             if 'id="qa-open"' in frame:
                 return frame
 
@@ -138,7 +138,7 @@ async def _online_on_each(data: dict, ports: list[int]) -> list[int]:
 
     async def online(ws) -> int:
         while True:
-            frame = await asyncio.wait_for(ws.recv(), 10)
+            frame = await asyncio.wait_for(ws.recv(), 30)
             if 'id="live-online"' in frame:
                 value = int(frame.split('tabular-nums">')[-1].split("<")[0])
                 if value == 2:
