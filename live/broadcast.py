@@ -47,6 +47,7 @@ def publish(*, event_id: int, key: str, frames: dict[str, str]) -> None:
 def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> dict[str, str]:
     """The Q&A lists of one scope for every audience and sort order (one query)."""
     questions = selectors.qa_questions(event_id=event.pk, talk_id=talk_id)
+    pinned_id = selectors.pinned_question_id(event=event)
     read_only = selectors.qa_is_read_only(event=event)
     base = {
         "event": event,
@@ -55,12 +56,17 @@ def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> d
         "voting_open": not read_only,
         "my_votes": frozenset(),
         "stamp": stamp,
+        "pinned_id": pinned_id,
     }
     states = {sort: selectors.qa_state(questions=questions, sort=sort) for sort in selectors.SORTS}
     frames = {
         "presenter": render_to_string(
             "live/fragments.html#presenter_top",
-            {**base, "top": states["top"].open[:PRESENTER_TOP], "audience": "presenter"},
+            {
+                **base,
+                "top": [q for q in states["top"].open if q.pk != pinned_id][:PRESENTER_TOP],
+                "audience": "presenter",
+            },
         )
     }
     open_ids = {q.pk for q in states["top"].open}

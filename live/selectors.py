@@ -56,6 +56,12 @@ def live_state_get(*, event: Event) -> LiveState:
     return state or LiveState(event=event)
 
 
+def pinned_question_id(*, event: Event) -> int | None:
+    return (
+        LiveState.objects.filter(event=event).values_list("pinned_question_id", flat=True).first()
+    )
+
+
 def talk_for_scope(*, event: Event, talk_slug: str | None) -> Talk | None:
     """The talk a `?qa=` value names within this event; None for the event-wide Q&A."""
     if not talk_slug or talk_slug == "event":

@@ -207,7 +207,11 @@ def _state_for_update(event: Event) -> LiveState:
 
 
 def question_pin(*, question: Question | None, event: Event, by: AbstractBaseUser) -> LiveState:
-    """Pin one visible question as "now answering" (None unpins). Broadcasts the stage."""
+    """Pin one visible question as "now answering" (None unpins).
+
+    Broadcasts the stage, and the Q&A of the questions pinned and unpinned (their lists mark
+    the pinned one, and the presenter's top list leaves it out).
+    """
     with transaction.atomic():
         _require_organiser(by, event)
         if question is not None:
@@ -217,12 +221,13 @@ def question_pin(*, question: Question | None, event: Event, by: AbstractBaseUse
             if question.status != Question.Status.VISIBLE:
                 raise LiveError("Only a visible question can be pinned.", status=409)
         state = _state_for_update(event)
+        previous = state.pinned_question
         state.pinned_question = question
         state.save(update_fields=["pinned_question", "updated_at"])
         _announce_stage(event.pk)
-        if question is not None:
-            # The open list marks the pinned question too.
-            _announce_qa(question)
+        scopes = {(q.event_id, q.talk_id): q for q in (previous, question) if q is not None}
+        for changed in scopes.values():
+            _announce_qa(changed)
     return state
 
 

@@ -32,3 +32,16 @@ def test_qa_frames_after_the_event_have_no_vote_buttons(past_event, member):
     frames = broadcast.render_qa_frames(event=past_event, talk_id=None)
     assert frames["public:top"].count("Archived") == 1
     assert frames["public:top"].count("data-vote-for") == 0
+
+
+def test_pinned_question_is_marked_and_left_out_of_presenter_top(running_event, member, organiser):
+    from live import services
+
+    pinned = Question.objects.create(event=running_event, author=member, text="On the screen")
+    Question.objects.create(event=running_event, author=member, text="Next up")
+    services.question_pin(question=pinned, event=running_event, by=organiser)
+    frames = broadcast.render_qa_frames(event=running_event, talk_id=None)
+    assert frames["presenter"].count("On the screen") == 0
+    assert frames["presenter"].count("Next up") == 1
+    assert frames["public:top"].count("Now answering") == 1
+    assert frames["organiser:top"].count(f"/questions/{pinned.pk}/unpin/") == 2

@@ -187,6 +187,7 @@ def test_presenter_view_shows_pinned_and_top_questions(running_event, member, or
     html = Client().get(_url(running_event, "presenter/?qa=event")).content.decode()
     assert html.count('id="presenter-stage"') == 1
     assert html.count("Runner-up") == 1
+    assert html.count("Pinned for the room") == 1  # on stage, not again in the top list
     assert html.count("view=presenter") == 1
 
 
