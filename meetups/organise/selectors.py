@@ -164,10 +164,14 @@ def rsvp_timeline(*, event: Event) -> list[RsvpTimelinePoint]:
 
 
 def rsvp_stats(
-    *, event: Event, counts: dict | None = None, now: datetime | None = None
+    *,
+    event: Event,
+    counts: dict | None = None,
+    with_timeline: bool = True,
+    now: datetime | None = None,
 ) -> RsvpStats:
     """The RSVP panel: counts, guests, RSVPs over time and the RSVP window; three queries
-    (two when the counts are given)."""
+    (one fewer with the counts given, one fewer without the timeline)."""
     from rsvp.services import rsvp_window_problem
 
     now = now or timezone.now()
@@ -177,7 +181,7 @@ def rsvp_stats(
     return RsvpStats(
         counts=counts,
         guests=counts["going"] - counts["going_rsvps"],
-        timeline=rsvp_timeline(event=event),
+        timeline=rsvp_timeline(event=event) if with_timeline else [],
         settings=settings,
         window_open=reason is None,
         window_reason=reason,

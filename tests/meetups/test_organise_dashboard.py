@@ -304,3 +304,25 @@ def test_summary_of_an_archived_event_uses_its_recorded_attendance():
     )
     summary = selectors.event_summary(event=archived)
     assert (summary.attendance, summary.no_shows, summary.counts["going"]) == (57, 0, 0)
+
+
+def _organiser_frame(layer, channel) -> str:
+    frames = []
+    while (message := _receive(layer, channel)) is not None:
+        frames += [m for k, m in message["frames"].items() if k == "organiser"]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def test_dashboard_chart_goes_out_at_most_every_two_seconds_during_a_rush():
+    w = build_world()
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(event_group(w.event.pk), channel)
+    sent = []
+    # Far from any other test's clock: the throttle remembers events by id per process.
+    for now in (1e9, 1e9 + 0.5, 1e9 + 1.9, 1e9 + 2.1):
+        dashboard_counts_changed(event_id=w.event.pk, now=now)
+        frame = _organiser_frame(layer, channel)
+        sent.append(["organise-rsvp-numbers" in frame, "organise-rsvp-chart" in frame])
+    assert sent == [[True, True], [True, False], [True, False], [True, True]]
