@@ -199,3 +199,14 @@ def test_organise_index_sends_each_organiser_to_their_own_groups(client, role, s
         client.force_login(user)
     response = client.get(reverse("organise:index"))
     assert (response.status_code, response.get("Location")) == (status, location)
+
+
+def test_anonymous_htmx_request_is_sent_to_log_in_by_hx_redirect(client):
+    build_world()
+    response = client.post(
+        reverse("organise:action_rsvps", kwargs=EV), {"state": "closed"}, HTTP_HX_REQUEST="true"
+    )
+    assert (response.status_code, response["HX-Redirect"]) == (
+        200,
+        "/accounts/login/?next=%2Forganise%2Fsydjango%2Fnovember%2Factions%2Frsvps%2F",
+    )
