@@ -89,6 +89,8 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
+    # Photos are uploaded by speakers through the profile form, which checks type and size.
+    readonly_fields = ["photo", "photo_content_type"]
     inlines = [SpeakerLinkInline]
 
 

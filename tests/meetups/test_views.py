@@ -207,3 +207,21 @@ def test_talk_page_prefers_the_talks_own_video(client, archive):
     assert (
         response.context["video_embed_url"] == "https://www.youtube-nocookie.com/embed/aaaaaaaaaaa"
     )
+
+
+@pytest.mark.django_db
+def test_speaker_page_shows_the_photo_only_when_there_is_one(client, archive, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    _past, _talk, speaker = archive
+    assert (
+        "Photo of Hashim Muqtadir" not in client.get(f"/speakers/{speaker.slug}/").content.decode()
+    )
+
+    speaker.photo.save("x.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 20))
+    speaker.photo_content_type = "image/png"
+    speaker.save()
+    html = client.get(f"/speakers/{speaker.slug}/").content.decode()
+
+    assert f'src="/speakers/{speaker.slug}/photo/" alt="Photo of Hashim Muqtadir"' in html
