@@ -66,6 +66,7 @@ class Panel:
     waitlist_position: int | None
     closed_reason: str | None
     guest_choices: list[int]
+    can_organise: bool = False
 
     @property
     def is_full(self) -> bool:
@@ -95,6 +96,7 @@ def rsvp_panel(*, event: Event, user: AbstractBaseUser, now: datetime | None = N
         waitlist_position=position,
         closed_reason=rsvp_window_problem(event=event, settings=settings, now=now),
         guest_choices=list(range(settings.guests_allowed + 1)),
+        can_organise=user.is_authenticated and is_group_organiser(user, event),
     )
 
 

@@ -200,7 +200,8 @@ def check_in_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         result = services.rsvp_check_in(rsvp=rsvp, by=request.user, undo=undo)
     except services.RsvpError as error:
         if request.htmx:
-            return HttpResponse(error.message, status=422)
+            context = {"event": event, "rsvp": rsvp, "error": error.message}
+            return render(request, "rsvp/check_in_row.html", context, status=422)
         return render(
             request,
             "rsvp/refused.html",

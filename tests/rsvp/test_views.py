@@ -369,3 +369,27 @@ def test_rsvp_writes_are_rate_limited(client, small_event, member, settings):
 
     assert response.status_code == 429
     assert "Too many requests; wait a minute and try again." in response.content.decode()
+
+
+def test_event_page_panel_links_organisers_to_the_door(client, small_event, organiser, member):
+    door = reverse("rsvp:check_in", kwargs={"slug": small_event.slug})
+    client.force_login(member)
+    as_member = client.get(small_event.get_absolute_url()).content.decode()
+    client.force_login(organiser)
+    as_organiser = client.get(small_event.get_absolute_url()).content.decode()
+
+    assert (f'href="{door}"' in as_member, f'href="{door}"' in as_organiser) == (False, True)
+
+
+def test_check_in_toggle_of_a_cancelled_rsvp_answers_the_row_with_the_reason(
+    client, small_event, organiser, member
+):
+    rsvp = services.rsvp_create(event=small_event, user=member).rsvp
+    services.rsvp_cancel(rsvp_id=rsvp.pk, user=member)
+    client.force_login(organiser)
+
+    response = client.post(url("check_in_toggle", small_event, pk=rsvp.pk), headers=HTMX)
+
+    assert response.status_code == 422
+    assert "Only people who are going can be checked in." in response.content.decode()
+    assert f'<li id="check-in-{rsvp.pk}"' in response.content.decode()
