@@ -114,8 +114,8 @@ def test_door_panel_counts_checked_in_against_going(client):
     w = build_world()
     client.force_login(w.owner)
     body = client.get(_panel("door"), **HTMX).content.decode()
-    assert 'data-stat="checked-in">2</span>' in body
-    assert 'data-stat="door-going">2</span>' in body
+    totals = body[body.index('<dl id="check-in-totals"') :]
+    assert '<dd class="text-2xl font-bold text-brand-900">2</dd>' in totals
     assert "100% here · 0 still to come" in body
     assert "Mia Member +1" in body
 
