@@ -106,7 +106,7 @@ def _save_event_form(request, form: EventForm, *, group, event: Event | None):
             if event is None:
                 return services.event_create(group=group, by=request.user, fields=fields)
             changes = services.event_update(event=event, by=request.user, fields=fields)
-            if "time" in changes or "venue" in changes:
+            if changes and event.status == Event.Status.PUBLISHED and not event.is_past:
                 messages.success(
                     request, "Saved. Everyone who RSVP'd is emailed the change with a new .ics."
                 )
