@@ -324,23 +324,24 @@ async def bench(args) -> list[RoundResult]:
             procs.append(redis)
             renv = servers.server_env(seed_db, redis_url=f"redis://127.0.0.1:{redis_port}/0")
             n = args.redis_clients
-            for workers in (1, 2):
-                ports = [servers.free_port() for _ in range(workers)]
-                wprocs = [
-                    start("portal.asgi:application", p, cpu, env=renv)
-                    for p, cpu in zip(ports, [args.server_cpu, args.client_cpu], strict=False)
-                ]
-                poster = LivePoster(data, ports)
-                result = await run_round(
-                    f"portal hub + redis, {workers}w", n=n,
-                    ws_urls=[f"ws://127.0.0.1:{p}{ws_path}" for p in ports], post=poster,
-                    rate=args.redis_rate, seconds=args.seconds, frame_bytes=frame_bytes,
-                )  # fmt: skip
-                await poster.close()
-                for p in wprocs:
-                    servers.stop(p)
-                print(result.line(), flush=True)
-                results.append(result)
+            for rate in args.redis_rates:
+                for workers in (1, 2):
+                    ports = [servers.free_port() for _ in range(workers)]
+                    wprocs = [
+                        start("portal.asgi:application", p, cpu, env=renv)
+                        for p, cpu in zip(ports, [args.server_cpu, args.client_cpu], strict=False)
+                    ]
+                    poster = LivePoster(data, ports)
+                    result = await run_round(
+                        f"portal hub + redis, {workers}w", n=n,
+                        ws_urls=[f"ws://127.0.0.1:{p}{ws_path}" for p in ports], post=poster,
+                        rate=rate, seconds=args.seconds, frame_bytes=frame_bytes,
+                    )  # fmt: skip
+                    await poster.close()
+                    for p in wprocs:
+                        servers.stop(p)
+                    print(result.line(), flush=True)
+                    results.append(result)
     finally:
         for proc in procs:
             servers.stop(proc)
@@ -358,10 +359,13 @@ def main() -> None:
     parser.add_argument("--client-cpu", type=int, default=1)
     parser.add_argument("--skip-redis", action="store_true")
     parser.add_argument("--redis-clients", type=int, default=2000)
-    parser.add_argument("--redis-rate", type=float, default=15.0)
+    parser.add_argument(
+        "--redis-rates", default="5,15", help="broadcasts/s for the Redis rounds (each 1w, 2w)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",")]
+    args.redis_rates = [float(r) for r in args.redis_rates.split(",")]
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 16384)), hard))
