@@ -19,9 +19,10 @@ deliveries per second, how long the POSTs took to answer, and how many clients d
 on the final state (a hub that falls behind writes only the newest state of a key, which the
 "missing" count includes).
 
-Then with a real redis-server (REDIS_URL): the same live test at a higher broadcast rate with
-one worker, then two workers (clients split between them, POSTs alternating), to compare the
-deliveries per second.
+Then with a real redis-server (REDIS_URL), for each of --redis-rates: one worker, then two
+workers (clients split between them, POSTs alternating between them), to compare latency and
+deliveries per second. On a 2-core machine the second worker shares its core with this load
+generator, so the saturating rate measures the load generator as much as the servers.
 
 Everything binds 127.0.0.1; every process started is stopped by its pid at the end.
 """
