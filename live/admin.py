@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from . import services
 from .models import LiveState, Question, QuestionVote
 
 
@@ -9,6 +10,28 @@ class LiveStateAdmin(admin.ModelAdmin):
     raw_id_fields = ["event", "current_talk", "pinned_question"]
 
 
+def _moderation_action(service, label: str):
+    """An admin action that goes through the service (permission check and broadcast)."""
+
+    def action(modeladmin, request, queryset):
+        done = refused = 0
+        for question in queryset.select_related("event"):
+            try:
+                service(question=question, by=request.user)
+                done += 1
+            except services.LiveError:
+                refused += 1
+        modeladmin.message_user(request, f"{label}: {done} question(s).", messages.SUCCESS)
+        if refused:
+            modeladmin.message_user(
+                request, f"{refused} not changed (not an organiser there).", messages.WARNING
+            )
+
+    action.__name__ = f"action_{service.__name__}"
+    action.short_description = label
+    return action
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["text", "event", "talk", "author", "status", "vote_count", "created_at"]
@@ -16,6 +39,13 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["text", "author__username"]
     raw_id_fields = ["event", "talk", "author"]
     list_select_related = ["event", "talk", "author"]
+    readonly_fields = ["vote_count"]
+    actions = [
+        _moderation_action(services.question_approve, "Approve"),
+        _moderation_action(services.question_hide, "Hide"),
+        _moderation_action(services.question_restore, "Restore"),
+        _moderation_action(services.question_mark_answered, "Mark answered"),
+    ]
 
 
 @admin.register(QuestionVote)

@@ -311,3 +311,16 @@ def test_past_event_live_page_is_read_only(group, member_client, member):
     html = member_client.get(_url(ended, "?qa=event")).content.decode()
     assert html.count("This Q&amp;A is closed") == 1
     assert html.count("data-vote-for") == 0
+
+
+def test_admin_hide_action_goes_through_the_service(running_event, member):
+    staff = make_user(username="staffer", is_staff=True, is_superuser=True)
+    question = _question(running_event, member, "Hide me from the admin")
+    client = signed_in(staff)
+    response = client.post(
+        "/admin/live/question/",
+        {"action": "action_question_hide", "_selected_action": [question.pk]},
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.status == Question.Status.HIDDEN
