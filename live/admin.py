@@ -1,13 +1,19 @@
 from django.contrib import admin, messages
 
 from . import services
-from .models import LiveState, Question, QuestionVote
+from .models import LiveState, Question, QuestionVote, TalkQASettings
 
 
 @admin.register(LiveState)
 class LiveStateAdmin(admin.ModelAdmin):
     list_display = ["event", "current_talk", "premoderate", "accepting_questions"]
     raw_id_fields = ["event", "current_talk", "pinned_question"]
+
+
+@admin.register(TalkQASettings)
+class TalkQASettingsAdmin(admin.ModelAdmin):
+    list_display = ["talk", "premoderate"]
+    raw_id_fields = ["talk"]
 
 
 def _moderation_action(service, label: str):

@@ -45,3 +45,13 @@ class LiveSettingsForm(forms.ModelForm):
             "premoderate": "Approve questions before the room sees them",
             "accepting_questions": "Taking questions",
         }
+
+
+class TalkQASettingsForm(forms.Form):
+    premoderate = forms.TypedChoiceField(
+        label="Approve this talk's questions first",
+        choices=[("", "As the event"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+    )

@@ -30,6 +30,22 @@ class LiveState(models.Model):
         return f"Live state of {self.event}"
 
 
+class TalkQASettings(models.Model):
+    """A talk's own Q&A rules, where they differ from its event's."""
+
+    talk = models.OneToOneField(Talk, on_delete=models.CASCADE, related_name="qa_settings")
+    premoderate = models.BooleanField(
+        null=True, blank=True, help_text="Empty: as the event. Yes/no: this talk decides."
+    )
+
+    class Meta:
+        verbose_name = "talk Q&A settings"
+        verbose_name_plural = "talk Q&A settings"
+
+    def __str__(self) -> str:
+        return f"Q&A settings of {self.talk}"
+
+
 class QuestionQuerySet(models.QuerySet):
     def visible(self) -> "QuestionQuerySet":
         return self.filter(status=Question.Status.VISIBLE)

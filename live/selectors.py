@@ -10,7 +10,7 @@ from django.utils import timezone
 from meetups.models import Event, Talk
 from meetups.rules import is_group_organiser
 
-from .models import LiveState, Question, QuestionVote
+from .models import LiveState, Question, QuestionVote, TalkQASettings
 
 SORTS = ("top", "new")
 
@@ -54,6 +54,11 @@ def live_state_get(*, event: Event) -> LiveState:
         .first()
     )
     return state or LiveState(event=event)
+
+
+def talk_premoderate(*, talk: Talk) -> bool | None:
+    """The talk's own pre-moderation choice; None when it follows its event."""
+    return TalkQASettings.objects.filter(talk=talk).values_list("premoderate", flat=True).first()
 
 
 def pinned_question_id(*, event: Event) -> int | None:

@@ -16,7 +16,7 @@ from meetups.models import Event, Talk
 from meetups.rules import is_group_organiser
 
 from . import broadcast, selectors
-from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote
+from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote, TalkQASettings
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +93,15 @@ def question_create(
         if state is not None and not state.accepting_questions:
             raise LiveError("Questions are paused for now.", status=409)
         premoderate = bool(state and state.premoderate)
+        if talk is not None:
+            # A talk's own setting wins; None (or no row) means "as the event".
+            override = (
+                TalkQASettings.objects.filter(talk=talk)
+                .values_list("premoderate", flat=True)
+                .first()
+            )
+            if override is not None:
+                premoderate = override
         question = Question.objects.create(
             event=event,
             talk=talk,
@@ -256,3 +265,15 @@ def live_settings_update(
         state.save(update_fields=["premoderate", "accepting_questions", "updated_at"])
         _announce_stage(event.pk)
     return state
+
+
+def talk_qa_settings_update(
+    *, talk: Talk, by: AbstractBaseUser, premoderate: bool | None
+) -> TalkQASettings:
+    """Let one talk pre-moderate (True), not (False), or follow its event (None)."""
+    with transaction.atomic():
+        _require_organiser(by, talk.event)
+        settings, _ = TalkQASettings.objects.update_or_create(
+            talk=talk, defaults={"premoderate": premoderate}
+        )
+    return settings

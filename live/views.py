@@ -16,7 +16,7 @@ from meetups.models import Event
 from meetups.rules import is_group_organiser
 
 from . import broadcast, selectors, services
-from .forms import CurrentTalkForm, LiveSettingsForm, QuestionForm
+from .forms import CurrentTalkForm, LiveSettingsForm, QuestionForm, TalkQASettingsForm
 from .models import Question
 
 RATE_LIMITS = {
@@ -107,6 +107,10 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
             event=event, initial={"talk": context["live"].current_talk_id}
         )
         context["settings_form"] = LiveSettingsForm(instance=context["live"])
+        if talk := context["talk"]:
+            current = selectors.talk_premoderate(talk=talk)
+            value = {True: "yes", False: "no"}.get(current, "")
+            context["talk_settings_form"] = TalkQASettingsForm(initial={"premoderate": value})
     return render(request, "live/live_page.html", context)
 
 
@@ -276,3 +280,20 @@ def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
         accepting_questions=form.cleaned_data["accepting_questions"],
     )
     return _flash(request, event, "Q&A settings saved.")
+
+
+@require_POST
+def talk_settings_update(request: HttpRequest, slug: str, talk_slug: str) -> HttpResponse:
+    event = _event_for_write(request, slug)
+    if not is_group_organiser(request.user, event):
+        raise Http404("Not found.")
+    talk = selectors.talk_for_scope(event=event, talk_slug=talk_slug)
+    if talk is None:
+        raise Http404("No such talk.")
+    form = TalkQASettingsForm(request.POST)
+    if not form.is_valid():
+        return _flash(request, event, "Choose yes, no or as the event.", status=422, error=True)
+    services.talk_qa_settings_update(
+        talk=talk, by=request.user, premoderate=form.cleaned_data["premoderate"]
+    )
+    return _flash(request, event, f"Q&A settings of “{talk.title}” saved.")

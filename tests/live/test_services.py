@@ -204,3 +204,28 @@ def test_qa_read_only_once_event_ends(group, member):
     ended = make_event(group=group, starts_in=-timedelta(hours=3))
     with pytest.raises(services.LiveError):
         _ask(ended, None, member)
+
+
+@pytest.mark.parametrize(
+    ("event_setting", "talk_setting", "status"),
+    [
+        (False, None, Question.Status.VISIBLE),
+        (True, None, Question.Status.PENDING),
+        (False, True, Question.Status.PENDING),
+        (True, False, Question.Status.VISIBLE),
+    ],
+)
+def test_talk_premoderation_overrides_the_event(
+    running_event, talk, member, organiser, event_setting, talk_setting, status
+):
+    LiveState.objects.create(event=running_event, premoderate=event_setting)
+    services.talk_qa_settings_update(talk=talk, by=organiser, premoderate=talk_setting)
+    assert _ask(running_event, talk, member).status == status
+    # The event-wide Q&A follows the event's setting only.
+    expected = Question.Status.PENDING if event_setting else Question.Status.VISIBLE
+    assert _ask(running_event, None, member, text="Event-wide").status == expected
+
+
+def test_talk_settings_are_for_organisers_only(talk, member):
+    with pytest.raises(services.LiveNotFound):
+        services.talk_qa_settings_update(talk=talk, by=member, premoderate=True)

@@ -324,3 +324,13 @@ def test_admin_hide_action_goes_through_the_service(running_event, member):
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.status == Question.Status.HIDDEN
+
+
+def test_organiser_sets_talk_premoderation(running_event, talk, organiser_client, member_client):
+    url = _url(running_event, f"talks/{talk.slug}/settings/")
+    assert member_client.post(url, {"premoderate": "yes"}, **HTMX).status_code == 404
+    assert organiser_client.post(url, {"premoderate": "yes"}, **HTMX).status_code == 200
+    member_client.post(_url(running_event, "questions/"), {"text": "Q", "qa": talk.slug}, **HTMX)
+    assert Question.objects.get().status == Question.Status.PENDING
+    html = organiser_client.get(_url(running_event, f"?qa={talk.slug}")).content.decode()
+    assert html.count('<option value="yes" selected>') == 1
