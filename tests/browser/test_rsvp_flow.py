@@ -39,22 +39,36 @@ def scene(transactional_db):
     return {"event": event, "organiser": organiser, "member": member, "crowd": crowd}
 
 
-def signed_in(browser: Browser, base: str, user, width: int, **context) -> Page:
-    client = Client()
-    client.force_login(user)
-    ctx = browser.new_context(viewport={"width": width, "height": 1000}, **context)
-    ctx.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
-    )
-    return ctx.new_page()
+@pytest.fixture
+def contexts(transactional_db):
+    """Browser contexts of one test, closed before the database is torn down so no request of
+    theirs is still in flight in the live server."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def signed_in(browser: Browser, live_server, contexts):
+    def open_page(user, width: int, **options) -> Page:
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport={"width": width, "height": 1000}, **options)
+        contexts.append(context)
+        session = client.cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        return context.new_page()
+
+    return open_page
 
 
 @pytest.mark.parametrize("size", WIDTHS)
 def test_rsvp_panel_rsvp_change_guests_and_cancel_without_reload(
-    browser: Browser, live_server, scene, artifacts, size
+    signed_in, live_server, scene, artifacts, size
 ):
     event = scene["event"]
-    page = signed_in(browser, live_server.url, scene["member"], WIDTHS[size])
+    page = signed_in(scene["member"], WIDTHS[size])
     page.goto(live_server.url + event.get_absolute_url())
     page.evaluate("window.__noReload = true")
     panel = page.locator("#rsvp-panel")
@@ -81,10 +95,10 @@ def test_rsvp_panel_rsvp_change_guests_and_cancel_without_reload(
     assert Rsvp.objects.get(user=scene["member"]).status == Rsvp.Status.CANCELLED
 
 
-def test_rsvp_panel_full_event_joins_the_waitlist(browser: Browser, live_server, scene, artifacts):
+def test_rsvp_panel_full_event_joins_the_waitlist(signed_in, live_server, scene, artifacts):
     event = scene["event"]
     services.rsvp_create(event=event, user=factories.make_user(username="late"))
-    page = signed_in(browser, live_server.url, scene["member"], 1280)
+    page = signed_in(scene["member"], 1280)
     page.goto(live_server.url + event.get_absolute_url())
 
     page.get_by_role("button", name="Join the waitlist").click()
@@ -94,9 +108,9 @@ def test_rsvp_panel_full_event_joins_the_waitlist(browser: Browser, live_server,
     page.screenshot(path=artifacts / "rsvp-panel-waitlisted-desktop.png", full_page=True)
 
 
-def test_rsvp_panel_works_without_javascript(browser: Browser, live_server, scene):
+def test_rsvp_panel_works_without_javascript(signed_in, live_server, scene):
     event = scene["event"]
-    page = signed_in(browser, live_server.url, scene["member"], 1280, java_script_enabled=False)
+    page = signed_in(scene["member"], 1280, java_script_enabled=False)
     page.goto(live_server.url + event.get_absolute_url())
 
     page.locator("#rsvp-panel").get_by_role("button", name="I'm going").click()
@@ -106,9 +120,9 @@ def test_rsvp_panel_works_without_javascript(browser: Browser, live_server, scen
 
 
 @pytest.mark.parametrize("size", WIDTHS)
-def test_ticket_page_shows_the_qr_code(browser: Browser, live_server, scene, artifacts, size):
+def test_ticket_page_shows_the_qr_code(signed_in, live_server, scene, artifacts, size):
     rsvp = Rsvp.objects.get(user=scene["crowd"][0])
-    page = signed_in(browser, live_server.url, scene["crowd"][0], WIDTHS[size])
+    page = signed_in(scene["crowd"][0], WIDTHS[size])
 
     page.goto(live_server.url + rsvp.get_ticket_url())
 
@@ -119,9 +133,9 @@ def test_ticket_page_shows_the_qr_code(browser: Browser, live_server, scene, art
 
 
 @pytest.mark.parametrize("size", WIDTHS)
-def test_door_check_in_search_tap_and_undo(browser: Browser, live_server, scene, artifacts, size):
+def test_door_check_in_search_tap_and_undo(signed_in, live_server, scene, artifacts, size):
     event = scene["event"]
-    page = signed_in(browser, live_server.url, scene["organiser"], WIDTHS[size])
+    page = signed_in(scene["organiser"], WIDTHS[size])
     page.goto(f"{live_server.url}/events/{event.slug}/check-in/")
     page.evaluate("window.__noReload = true")
     totals = page.locator("#check-in-totals")
@@ -143,11 +157,11 @@ def test_door_check_in_search_tap_and_undo(browser: Browser, live_server, scene,
     assert page.evaluate("window.__noReload") is True
 
 
-def test_rsvp_pages_have_no_axe_violations(browser: Browser, live_server, scene):
+def test_rsvp_pages_have_no_axe_violations(signed_in, live_server, scene):
     event = scene["event"]
     rsvp = Rsvp.objects.get(user=scene["crowd"][0])
-    member = signed_in(browser, live_server.url, scene["crowd"][0], 1280, bypass_csp=True)
-    organiser = signed_in(browser, live_server.url, scene["organiser"], 1280, bypass_csp=True)
+    member = signed_in(scene["crowd"][0], 1280, bypass_csp=True)
+    organiser = signed_in(scene["organiser"], 1280, bypass_csp=True)
     pages = [
         (member, event.get_absolute_url()),
         (member, rsvp.get_ticket_url()),
@@ -158,7 +172,7 @@ def test_rsvp_pages_have_no_axe_violations(browser: Browser, live_server, scene)
     ]
     found = {}
     for page, path in pages:
-        page.goto(live_server.url + path)
+        page.goto(live_server.url + path, wait_until="networkidle")
         found[path] = axe_violations(page)
 
     assert found == {path: [] for _, path in pages}
