@@ -16,6 +16,7 @@ from django.contrib.sites.models import Site
 from django.db import transaction
 from django.utils import timezone
 
+from live.demo import load_live_demo
 from rsvp.demo import load_demo_rsvps
 
 from .models import Event, Group, Speaker, Sponsor, Talk, Venue
@@ -251,6 +252,7 @@ def load_demo(*, now: datetime | None = None) -> dict:
 
     load_cfp_demo(group=group, organiser=organiser, now=now)
     load_demo_rsvps(member_email=MEMBER_EMAIL)
+    load_live_demo(member_email=MEMBER_EMAIL, organiser_email=ORGANISER_EMAIL)
     return {"group": group, "organiser": organiser}
 
 
