@@ -37,7 +37,7 @@ def test_list_page_queries_do_not_grow_from_one_to_three_items(client, group, ur
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("url", "queries"), [("/", 6), ("/events/past/", 5), ("/api/events", 2)])
+@pytest.mark.parametrize(("url", "queries"), [("/", 7), ("/events/past/", 5), ("/api/events", 2)])
 def test_list_page_query_budget(client, group, url, queries, django_assert_num_queries):
     _past_events(group, 3)
     _upcoming_events(group, 3)
