@@ -27,7 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_listening(port: int, *, timeout: float = 30, proc: subprocess.Popen | None = None):
+def wait_listening(port: int, *, timeout: float = 60, proc: subprocess.Popen | None = None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
