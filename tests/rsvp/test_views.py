@@ -393,3 +393,14 @@ def test_check_in_toggle_of_a_cancelled_rsvp_answers_the_row_with_the_reason(
     assert response.status_code == 422
     assert "Only people who are going can be checked in." in response.content.decode()
     assert f'<li id="check-in-{rsvp.pk}"' in response.content.decode()
+
+
+def test_past_event_page_has_no_rsvp_panel_for_people_who_did_not_rsvp(client, past_event, member):
+    client.force_login(member)
+
+    html = client.get(past_event.get_absolute_url()).content.decode()
+    Rsvp.objects.create(event=past_event, user=member, status="going", queued_at=timezone.now())
+    went = client.get(past_event.get_absolute_url()).content.decode()
+
+    assert 'id="rsvp-panel"' not in html
+    assert "You went." in went
