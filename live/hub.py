@@ -122,7 +122,6 @@ class Hub:
                 return
             layer = get_channel_layer()
             self.presence = make_presence()
-
             self.channel = await layer.new_channel()
             self._tasks = [
                 loop.create_task(coro)
@@ -328,12 +327,15 @@ class Hub:
             total = await self.presence.report(
                 event_id=event_id, process_id=self.process_id, count=local, ttl=ttl
             )
-            if not local:
+            if not local and not self.by_event.get(event_id):
+                # Still empty after the report's await (a socket may have attached meanwhile).
                 self.by_event.pop(event_id, None)
                 self.online_shown.pop(event_id, None)
                 if event_id in self.joined:
                     del self.joined[event_id]
                     await get_channel_layer().group_discard(event_group(event_id), self.channel)
+                continue
+            if not local:
                 continue
             if now - self.joined.get(event_id, now) > 3600:
                 # Layer groups expire (channels_redis: a day); renew membership hourly.
