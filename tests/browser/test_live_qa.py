@@ -83,6 +83,18 @@ def test_questions_votes_and_hiding_reach_the_other_screen_live(
     attendee.screenshot(path=artifacts / "live-attendee-desktop.png", full_page=True)
     organiser.screenshot(path=artifacts / "live-organiser-desktop.png", full_page=True)
 
+    # Keyboard: a vote by Enter keeps focus on that question's button after the push.
+    button = attendee_list.nth(1).locator("button[data-vote-for]")
+    key = button.get_attribute("data-focus-key")
+    button.focus()
+    attendee.keyboard.press("Enter")
+    # Now tied at one vote each, the older question moves up: the push re-rendered the list.
+    expect(attendee_list.nth(0)).to_contain_text("How does the hub fan out")
+    expect(attendee.locator(f'[data-focus-key="{key}"]')).to_have_attribute("aria-pressed", "true")
+    expect(attendee.locator(f'[data-focus-key="{key}"]')).to_be_focused()
+    attendee.keyboard.press("Enter")  # and take it back
+    expect(attendee.locator(f'[data-focus-key="{key}"]')).to_have_attribute("aria-pressed", "false")
+
     # The organiser hides it: it leaves the attendee's screen, and waits in "Hidden".
     organiser_list.nth(0).get_by_role("button", name="Hide").click()
     expect(attendee_list).to_have_count(1)

@@ -3,6 +3,7 @@
 //   everyone, so "pressed" comes from this person's own data: #my-votes in the page, or the
 //   newer copy each vote response puts in #qa-flash, the response's own target, because an
 //   out-of-band swap can miss when a push has just replaced the button that sent it);
+// - keep keyboard focus on "the same" button when a push replaces the list it was in;
 // - show whether the socket is connected;
 // - reconnect after the server closed for a stopped heartbeat (a sleeping tab) or a restart.
 (function () {
@@ -38,6 +39,19 @@
     if (root) {
       new MutationObserver(scheduleMark).observe(root, { childList: true, subtree: true });
     }
+  });
+  var focusKey = null;
+  document.addEventListener("htmx:wsBeforeMessage", function () {
+    var active = document.activeElement;
+    focusKey = active && active.dataset ? active.dataset.focusKey || null : null;
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    if (focusKey && !(document.activeElement && document.activeElement.dataset &&
+                      document.activeElement.dataset.focusKey === focusKey)) {
+      var again = document.querySelector('[data-focus-key="' + focusKey + '"]');
+      if (again) { again.focus(); }
+    }
+    focusKey = null;
   });
   document.addEventListener("htmx:wsAfterMessage", markVotes);
   document.addEventListener("htmx:afterSettle", markVotes);
