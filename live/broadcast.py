@@ -31,13 +31,15 @@ def _stamp() -> str:
     return str(time.time_ns())
 
 
-def publish(*, event_id: int, key: str, frames: dict[str, str]) -> None:
+def publish(
+    *, event_id: int, key: str, frames: dict[str, str], revision: int | None = None
+) -> None:
     """One layer message to the event's group: one per process that has sockets for it."""
     layer = get_channel_layer()
     if layer is None:
         return
     group = event_group(event_id)
-    message = {"type": "live.frames", "key": key, "frames": frames}
+    message = {"type": "live.frames", "key": key, "frames": frames, "revision": revision}
     # In a server process the hub's loop sends it without this request waiting for it; a
     # process with no sockets (a worker, a shell) sends it here.
     if not hub.publish_threadsafe(group, message):
@@ -105,19 +107,20 @@ def render_counts_frames(*, event_id: int, stamp: str = "") -> dict[str, str]:
 
 def qa_changed(*, event_id: int, talk_id: int | None) -> None:
     """Broadcast one Q&A's whole current state to everyone watching it."""
+    stamp = _stamp()
+    revision = selectors.live_revision(event_id=event_id)
     event = Event.objects.get(pk=event_id)
-    frames = render_qa_frames(event=event, talk_id=talk_id, stamp=_stamp())
-    publish(event_id=event_id, key=qa_key(event_id, talk_id), frames=frames)
+    frames = render_qa_frames(event=event, talk_id=talk_id, stamp=stamp)
+    publish(event_id=event_id, key=qa_key(event_id, talk_id), frames=frames, revision=revision)
 
 
 def stage_changed(*, event_id: int) -> None:
     """Broadcast the current talk and the pinned question."""
+    stamp = _stamp()
+    revision = selectors.live_revision(event_id=event_id)
     event = Event.objects.get(pk=event_id)
-    publish(
-        event_id=event_id,
-        key=stage_key(event_id),
-        frames=render_stage_frames(event=event, stamp=_stamp()),
-    )
+    frames = render_stage_frames(event=event, stamp=stamp)
+    publish(event_id=event_id, key=stage_key(event_id), frames=frames, revision=revision)
 
 
 def counts_changed(*, event_id: int) -> None:

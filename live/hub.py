@@ -91,6 +91,8 @@ class Hub:
         self.by_event: dict[int, set[Connection]] = defaultdict(set)
         self.snapshots: dict[str, tuple[float, dict[str, str]]] = {}
         self.versions: dict[str, int] = defaultdict(int)
+        self.revisions: dict[str, int] = {}
+        self.outdated = 0
         self.online_shown: dict[int, int] = {}
         self.joined: dict[int, float] = {}
         self.channel: str | None = None
@@ -233,15 +235,23 @@ class Hub:
                 await asyncio.sleep(0.5)
                 continue
             if message.get("type") == "live.frames":
-                self.accept(message["key"], message["frames"])
+                self.accept(message["key"], message["frames"], message.get("revision"))
 
-    def accept(self, key: str, frames: dict[str, str]) -> None:
+    def accept(self, key: str, frames: dict[str, str], revision: int | None = None) -> None:
         """Take a broadcast: it is the key's state now; write it out as soon as possible.
 
         Frames are whole state, so if an older broadcast of the same key is still waiting
         (the process fell behind), only the newer one is written: every socket still ends on
         the latest state, and a slow moment does not snowball into seconds of backlog.
+
+        With several processes, broadcasts can arrive out of commit order: a frame whose
+        revision is older than one this hub already took for the key is dropped.
         """
+        if revision is not None:
+            if revision < self.revisions.get(key, -1):
+                self.outdated += 1
+                return
+            self.revisions[key] = revision
         self.versions[key] += 1
         self.snapshots[key] = (time.monotonic(), frames)
         if self._pending.pop(key, None) is not None:

@@ -24,6 +24,9 @@ class LiveState(models.Model):
         default=False, help_text="New questions wait in a queue until an organiser approves them."
     )
     accepting_questions = models.BooleanField(default=True)
+    # +1 in every transaction that changes what the room sees; broadcasts carry it, so a hub
+    # can drop a frame that arrives after a newer one (broadcasts from several processes).
+    revision = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -56,6 +56,14 @@ def live_state_get(*, event: Event) -> LiveState:
     return state or LiveState(event=event)
 
 
+def live_revision(*, event_id: int) -> int:
+    """How many changes the room has seen; read before rendering, so a frame's data is at
+    least as new as its revision."""
+    return (
+        LiveState.objects.filter(event_id=event_id).values_list("revision", flat=True).first() or 0
+    )
+
+
 def talk_premoderate(*, talk: Talk) -> bool | None:
     """The talk's own pre-moderation choice; None when it follows its event."""
     return TalkQASettings.objects.filter(talk=talk).values_list("premoderate", flat=True).first()

@@ -49,11 +49,19 @@ def _after_commit(func, **kwargs) -> None:
     transaction.on_commit(partial(func, **kwargs), robust=True)
 
 
+def _bump_revision(event_id: int) -> None:
+    """Count this change in the event's revision (inside the caller's transaction)."""
+    if not LiveState.objects.filter(event_id=event_id).update(revision=F("revision") + 1):
+        LiveState.objects.get_or_create(event_id=event_id, defaults={"revision": 1})
+
+
 def _announce_qa(question: Question) -> None:
+    _bump_revision(question.event_id)
     _after_commit(broadcast.qa_changed, event_id=question.event_id, talk_id=question.talk_id)
 
 
 def _announce_stage(event_id: int) -> None:
+    _bump_revision(event_id)
     _after_commit(broadcast.stage_changed, event_id=event_id)
 
 

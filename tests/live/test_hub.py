@@ -59,3 +59,23 @@ def test_hub_forgets_a_socket_after_detach(db):
         return sent, texts
 
     assert run(body) == (0, [])
+
+
+def test_hub_drops_a_frame_older_than_one_it_already_took(db):
+    async def body():
+        conn, texts = _socket(1, "qa:1:event")
+        await hub.attach(conn)
+        # Two processes committed revisions 7 then 8; their broadcasts arrive 8 first.
+        hub.accept("qa:1:event", {"*": "revision 8"}, 8)
+        await asyncio.sleep(0.05)
+        hub.accept("qa:1:event", {"*": "revision 7"}, 7)
+        hub.accept("stage:1", {"*": "other key, older number"}, 3)
+        await asyncio.sleep(0.05)
+        outdated, snapshot = hub.outdated, hub.snapshot("qa:1:event")[1]
+        await hub.stop()
+        return texts, outdated, snapshot
+
+    texts, outdated, snapshot = run(body)
+    assert texts == ["revision 8"]
+    assert outdated == 1
+    assert snapshot == {"*": "revision 8"}

@@ -144,7 +144,7 @@ def test_hide_restore_and_approve(running_event, member, organiser):
     question = _ask(running_event, None, member)
     assert services.question_hide(question=question, by=organiser).status == "hidden"
     assert services.question_restore(question=question, by=organiser).status == "visible"
-    LiveState.objects.create(event=running_event, premoderate=True)
+    LiveState.objects.filter(event=running_event).update(premoderate=True)
     queued = _ask(running_event, None, member, text="Queued?")
     assert services.question_approve(question=queued, by=organiser).status == "visible"
 
@@ -229,3 +229,12 @@ def test_talk_premoderation_overrides_the_event(
 def test_talk_settings_are_for_organisers_only(talk, member):
     with pytest.raises(services.LiveNotFound):
         services.talk_qa_settings_update(talk=talk, by=member, premoderate=True)
+
+
+def test_every_change_counts_in_the_event_revision(running_event, talk, member, organiser):
+    question = _ask(running_event, talk, member)
+    services.question_vote(question=question, user=organiser)
+    services.question_vote(question=question, user=organiser)  # no change, no revision
+    services.question_pin(question=question, event=running_event, by=organiser)
+    # ask, vote, pin (stage + the Q&A that shows the pin)
+    assert LiveState.objects.get(event=running_event).revision == 4
