@@ -350,3 +350,26 @@ def test_rsvp_create_for_an_unknown_event_is_not_found(member):
 
     with pytest.raises(services.RsvpNotFound):
         services.rsvp_create(event=ghost, user=member)
+
+
+def test_event_save_without_a_capacity_change_announces_nothing(
+    small_event, people, django_capture_on_commit_callbacks
+):
+    seen = []
+
+    def receiver(sender, event_id, **kwargs):
+        seen.append(event_id)
+
+    attendance_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            small_event.title = "Renamed"
+            small_event.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            small_event.capacity = 5
+            small_event.save()
+    finally:
+        attendance_changed.disconnect(receiver)
+
+    assert callbacks == []
+    assert seen == [small_event.pk]
