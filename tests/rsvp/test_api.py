@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from portal.services import api_token_create
 from rsvp import services
-from rsvp.models import Rsvp
+from rsvp.models import Rsvp, RsvpSettings
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +197,22 @@ def test_api_check_in_by_a_member_is_404(api, small_event, member, people):
     assert response.status_code == 404
     rsvp.refresh_from_db()
     assert rsvp.checked_in_at is None
+
+
+def test_api_rsvp_create_when_closed_is_409_and_changes_nothing(api, small_event, member):
+    RsvpSettings.objects.filter(event=small_event).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    response = api.post(
+        f"/api/events/{small_event.slug}/rsvp",
+        {"guests": 0},
+        content_type="application/json",
+        headers=bearer(member),
+    )
+
+    assert (response.status_code, response.json()) == (
+        409,
+        {"detail": "RSVPs for this event are closed."},
+    )
+    assert Rsvp.objects.count() == 0
