@@ -135,7 +135,7 @@ def _flash(request: HttpRequest, event: Event, text: str, *, status: int = 200, 
         }
         return render(request, "live/live_page.html#flash", context, status=status)
     (messages.error if error else messages.success)(request, text)
-    return redirect(request.POST.get("next") or _live_url(event))
+    return redirect(_live_url(event))
 
 
 @require_POST
