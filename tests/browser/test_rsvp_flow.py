@@ -157,7 +157,7 @@ def test_door_check_in_search_tap_and_undo(signed_in, live_server, scene, artifa
     assert page.evaluate("window.__noReload") is True
 
 
-def test_rsvp_pages_have_no_axe_violations(signed_in, live_server, scene):
+def test_rsvp_pages_have_no_axe_violations(signed_in, live_server, scene, artifacts):
     event = scene["event"]
     rsvp = Rsvp.objects.get(user=scene["crowd"][0])
     member = signed_in(scene["crowd"][0], 1280, bypass_csp=True)
@@ -174,5 +174,8 @@ def test_rsvp_pages_have_no_axe_violations(signed_in, live_server, scene):
     for page, path in pages:
         page.goto(live_server.url + path, wait_until="networkidle")
         found[path] = axe_violations(page)
+        if path in ("/my-events/", f"/events/{event.slug}/attendees/"):
+            name = path.strip("/").split("/")[-1]
+            page.screenshot(path=artifacts / f"rsvp-{name}-desktop.png", full_page=True)
 
     assert found == {path: [] for _, path in pages}
