@@ -130,6 +130,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# PostgreSQL: a connection pool per process (Django's built-in psycopg pool). Under ASGI each
+# request in flight runs in its own thread; without a pool each opens a new connection (a few
+# ms each, and a rush could exceed the server's max_connections). DATABASE_POOL_MAX_SIZE=0
+# turns it off.
+_pool_max = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _pool_max > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": _pool_max,
+        "timeout": 10,
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels: in-memory for one process; Redis when several workers must share broadcasts.
