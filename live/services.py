@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meetups.models import Event, Talk
 from meetups.rules import is_group_organiser
+from portal.errors import ServiceError
 
 from . import broadcast, selectors
 from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote, TalkQASettings
@@ -21,16 +22,8 @@ from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote, Talk
 logger = logging.getLogger(__name__)
 
 
-class LiveError(Exception):
+class LiveError(ServiceError):
     """A request the rules refuse; `status` is what a view or the API answers with."""
-
-    status = 400
-
-    def __init__(self, message: str, *, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
 
 
 class LiveNotFound(LiveError):

@@ -18,22 +18,15 @@ from django.utils import timezone
 
 from meetups.models import Event
 from meetups.rules import is_group_organiser
+from portal.errors import ServiceError
 
 from . import tasks
 from .models import Rsvp, RsvpSettings
 from .signals import attendance_changed
 
 
-class RsvpError(Exception):
+class RsvpError(ServiceError):
     """A request the rules refuse; `status` is the HTTP status a view or the API answers with."""
-
-    status = 400
-
-    def __init__(self, message: str, *, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
 
 
 class RsvpNotFound(RsvpError):
