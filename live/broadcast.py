@@ -7,6 +7,7 @@ event's group, which holds one channel per server process (see live/hub.py).
 """
 
 import time
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -100,9 +101,27 @@ def render_stage_frames(*, event: Event, stamp: str = "") -> dict[str, str]:
     }
 
 
-def render_counts_frames(*, event_id: int, stamp: str = "") -> dict[str, str]:
+# Fragments other apps add to the counts broadcast for an audience of their own, so that one
+# attendance change is rendered and published once (the organiser dashboard adds its RSVP and
+# door panels for "dashboard" sockets). Each returns {audience: html}; the html is appended to
+# that audience's frame. `detail` is False where an extra should skip its costly parts (a
+# socket's connect, or a change that cannot have moved them): the dashboard's chart.
+_counts_extras: list[Callable[..., dict[str, str]]] = []
+
+
+def add_counts_extra(render: Callable[..., dict[str, str]]) -> None:
+    if render not in _counts_extras:
+        _counts_extras.append(render)
+
+
+def render_counts_frames(*, event_id: int, stamp: str = "", detail: bool = True) -> dict[str, str]:
     counts = selectors.attendance_counts(event_id=event_id)
-    return {"*": render_to_string("live/fragments.html#counts", {"counts": counts, "stamp": stamp})}
+    everyone = render_to_string("live/fragments.html#counts", {"counts": counts, "stamp": stamp})
+    frames = {"*": everyone}
+    for extra in _counts_extras:
+        for audience, html in extra(event_id=event_id, detail=detail).items():
+            frames[audience] = frames.get(audience, everyone) + html
+    return frames
 
 
 def qa_changed(*, event_id: int, talk_id: int | None) -> None:
@@ -123,10 +142,10 @@ def stage_changed(*, event_id: int) -> None:
     publish(event_id=event_id, key=stage_key(event_id), frames=frames, revision=revision)
 
 
-def counts_changed(*, event_id: int) -> None:
+def counts_changed(*, event_id: int, detail: bool = True) -> None:
     """Broadcast going / checked-in counts (sent when the RSVP app says attendance changed)."""
     publish(
         event_id=event_id,
         key=counts_key(event_id),
-        frames=render_counts_frames(event_id=event_id, stamp=_stamp()),
+        frames=render_counts_frames(event_id=event_id, stamp=_stamp(), detail=detail),
     )

@@ -73,7 +73,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         scope_value = (query.get("qa") or ["event"])[0]
         sort = (query.get("sort") or ["top"])[0]
         view = (query.get("view") or ["live"])[0]
-        if sort not in selectors.SORTS or view not in ("live", "presenter"):
+        if sort not in selectors.SORTS or view not in ("live", "presenter", "dashboard"):
             return None
         if scope_value == "event":
             talk_id = None
@@ -85,7 +85,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if found is None:
             return None
         organiser = found
-        audience = "presenter" if view == "presenter" else ("organiser" if organiser else "public")
+        if view == "dashboard" and not organiser:
+            return None
+        if view in ("presenter", "dashboard"):
+            audience = view
+        else:
+            audience = "organiser" if organiser else "public"
         return event_id, talk_id, audience, sort
 
     @database_sync_to_async
@@ -125,7 +130,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     @database_sync_to_async
     def _render(self, what: str, event_id: int, talk_id: int | None) -> dict[str, str]:
         if what == "counts":
-            return broadcast.render_counts_frames(event_id=event_id)
+            return broadcast.render_counts_frames(event_id=event_id, detail=False)
         event = Event.objects.get(pk=event_id)
         if what == "stage":
             return broadcast.render_stage_frames(event=event)

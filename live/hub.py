@@ -62,6 +62,11 @@ def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 
 
+# An organiser's dashboard socket gets the organiser frames of every key, plus, where a
+# broadcast carries one, a "dashboard" frame of its own (the counts with the RSVP panels).
+AUDIENCE_EXTENDS = {"dashboard": ("organiser",)}
+
+
 @dataclass(eq=False)
 class Connection:
     send: Callable[[dict], Awaitable[None]]
@@ -76,8 +81,13 @@ class Connection:
         return f"{self.audience}:{self.sort}"
 
     def frame_from(self, frames: dict[str, str]) -> str | None:
-        """This socket's text among a broadcast's frames (audience:sort, audience, or all)."""
-        return frames.get(self.variant) or frames.get(self.audience) or frames.get("*")
+        """This socket's text among a broadcast's frames: audience:sort, audience, then the
+        audience it extends (a dashboard sees what organisers see, plus its own), or all."""
+        for audience in (self.audience, *AUDIENCE_EXTENDS.get(self.audience, ())):
+            text = frames.get(f"{audience}:{self.sort}") or frames.get(audience)
+            if text:
+                return text
+        return frames.get("*")
 
 
 class Hub:

@@ -1,10 +1,10 @@
-"""The dashboard's live numbers ride on the live app's broadcasts.
+"""The dashboard's live numbers ride on the live app's counts broadcast.
 
-When the RSVP app says an event's attendance changed (after commit), render the dashboard's
-RSVP and door fragments once and publish them through `live.broadcast.publish` on the event's
-counts topic: organiser sockets get live's counts plus these fragments, everyone else gets
-live's counts alone (a frame per audience, as the hub expects). The frame carries the whole
-current state, so a dashboard that reconnects heals itself.
+When an event's attendance changes, live renders its counts once and publishes them; it asks
+the extras registered with `live.broadcast.add_counts_extra` for more, and ours adds the
+dashboard's RSVP and door fragments (out-of-band swaps) for sockets of the "dashboard"
+audience. Everyone else gets live's counts alone. The frame carries the whole current state,
+so a dashboard that reconnects heals itself.
 """
 
 import logging
@@ -15,10 +15,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 
-from live.broadcast import publish, render_counts_frames
-from live.hub import counts_key
+from live.broadcast import add_counts_extra, counts_changed
 from meetups.models import Event
-from rsvp.signals import attendance_changed
 
 from . import charts, selectors
 
@@ -55,30 +53,28 @@ def render_dashboard_counts(*, event: Event, with_chart: bool = True) -> str:
     )
 
 
-def dashboard_counts_changed(
-    *, event_id: int, chart: bool = True, now: float | None = None
-) -> None:
-    """Publish live's counts frame plus, for organisers, the dashboard's fragments.
-
-    `chart=False` when only the numbers can have changed (the RSVP window opened or closed).
-    """
+def dashboard_fragments(
+    *, event_id: int, detail: bool = True, now: float | None = None
+) -> dict[str, str]:
+    """The dashboard's RSVP and door fragments (and, with `detail`, at most every 2 s the
+    chart), for the "dashboard" audience of live's counts broadcast; {} for a deleted event."""
     event = Event.objects.select_related("group").filter(pk=event_id).first()
     if event is None:
-        return
-    with_chart = chart and _chart_due(event_id, time.monotonic() if now is None else now)
-    frames = render_counts_frames(event_id=event_id)
-    ours = render_dashboard_counts(event=event, with_chart=with_chart)
-    # Every organiser variant gets live's frame plus ours; the others keep live's alone.
-    organiser = {k: v + ours for k, v in frames.items() if k.split(":")[0] == "organiser"}
-    organiser.setdefault("organiser", frames.get("*", "") + ours)
-    publish(event_id=event_id, key=counts_key(event_id), frames={**frames, **organiser})
+        return {}
+    with_chart = detail and _chart_due(event_id, time.monotonic() if now is None else now)
+    return {"dashboard": render_dashboard_counts(event=event, with_chart=with_chart)}
 
 
-@receiver(attendance_changed, dispatch_uid="organise.dashboard_counts")
-def broadcast_dashboard_counts(sender, *, event_id: int, **kwargs) -> None:
-    # Sent after commit by the RSVP services; a failure must not break the RSVP response.
+# Live's counts broadcast (sent on every attendance change) carries our fragments to
+# dashboard sockets: one render and one publish per change for both apps.
+add_counts_extra(dashboard_fragments)
+
+
+def dashboard_counts_changed(*, event_id: int) -> None:
+    """Re-broadcast the counts (live's and the dashboard's) when only organise changed them
+    (the RSVP window opened or closed: the chart cannot have moved)."""
     try:
-        dashboard_counts_changed(event_id=event_id)
+        counts_changed(event_id=event_id, detail=False)
     except Exception:
         logger.exception("organise: broadcasting the dashboard counts failed")
 

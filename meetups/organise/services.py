@@ -54,7 +54,7 @@ def _announce_counts(event: Event) -> None:
     """The dashboard shows whether RSVPs are open: re-broadcast its numbers after commit."""
     from .receivers import dashboard_counts_changed
 
-    _on_commit(dashboard_counts_changed, event_id=event.pk, chart=False)
+    _on_commit(dashboard_counts_changed, event_id=event.pk)
 
 
 def _event_slug(title: str, starts_at: datetime) -> str:

@@ -268,7 +268,7 @@ def _qa_context(reads: _Reads) -> dict:
         talk = live.talk_for_scope(event=event, talk_slug=scope)
     questions = live.qa_questions(event_id=event.pk, talk_id=talk.pk if talk else None)
     read_only = live.qa_is_read_only(event=event)
-    ws_query = urlencode({"qa": talk.pk if talk else "event", "sort": "top", "view": "live"})
+    ws_query = urlencode({"qa": talk.pk if talk else "event", "sort": "top", "view": "dashboard"})
     return {
         "live": state,
         "talk": talk,

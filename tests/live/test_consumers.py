@@ -243,3 +243,42 @@ def test_online_now_counts_sockets_and_drops_silent_ones(running_event, settings
     assert two.count('id="live-online"') == 1
     assert frames[-1].count(">1</span>") == 1
     assert code == 4408
+
+
+def test_dashboard_socket_is_for_organisers_only(running_event, member):
+    member_client = signed_in(member)
+
+    async def body():
+        async with live_process():
+            comm = communicator(ws_path(running_event, view="dashboard"), client=member_client)
+            connected, code = await comm.connect(timeout=5)
+        return connected, code
+
+    assert run(body) == (False, 4404)
+
+
+def test_dashboard_socket_gets_organiser_frames_plus_the_dashboard_counts(event, organiser, member):
+    from rsvp.services import rsvp_create
+
+    organiser_client = signed_in(organiser)
+
+    async def body():
+        async with live_process():
+            dashboard = await _connect(ws_path(event, view="dashboard"), client=organiser_client)
+            live_page = await _connect(ws_path(event), client=organiser_client)
+            first = await next_frame(dashboard)
+            await next_frame(live_page)
+            await committed(rsvp_create, event=event, user=member)
+            on_dashboard = await next_frame(dashboard)
+            on_live_page = await next_frame(live_page)
+            await dashboard.disconnect()
+            await live_page.disconnect()
+        return first, on_dashboard, on_live_page
+
+    first, on_dashboard, on_live_page = run(body)
+    assert first.count('id="qa-queue"') == 1  # the organiser's moderation list
+    assert on_dashboard.count('id="organise-rsvp-numbers"') == 1
+    assert on_dashboard.count('id="live-counts"') == 1
+    # The organiser's live page gets the counts without dashboard fragments it has no place for.
+    assert on_live_page.count('id="live-counts"') == 1
+    assert on_live_page.count('id="organise-rsvp-numbers"') == 0
