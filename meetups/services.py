@@ -458,24 +458,25 @@ def proposal_reopen(*, user: AbstractBaseUser, proposal: Proposal) -> Proposal:
     return proposal
 
 
-def proposal_accept(*, user: AbstractBaseUser, proposal: Proposal, message: str = "") -> Proposal:
-    """Accepts a proposal; queues an email to its speakers."""
+def _decide(user: AbstractBaseUser, proposal: Proposal, status: str, message: str) -> Proposal:
+    """Moves a proposal to a decision and, after commit, emails its speakers that decision."""
     _organiser_only(user, proposal)
-    _move(proposal, Status.ACCEPTED)
+    _move(proposal, status)
     proposal.decision_message = message.strip()
     proposal.save(update_fields=["status", "decision_message", "updated_at"])
-    transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk, "accepted"))
+    decision = str(status)  # the task takes plain JSON values
+    transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk, decision))
     return proposal
+
+
+def proposal_accept(*, user: AbstractBaseUser, proposal: Proposal, message: str = "") -> Proposal:
+    """Accepts a proposal; queues an email to its speakers."""
+    return _decide(user, proposal, Status.ACCEPTED, message)
 
 
 def proposal_decline(*, user: AbstractBaseUser, proposal: Proposal, message: str = "") -> Proposal:
     """Declines a proposal, with an optional message; queues an email to its speakers."""
-    _organiser_only(user, proposal)
-    _move(proposal, Status.DECLINED)
-    proposal.decision_message = message.strip()
-    proposal.save(update_fields=["status", "decision_message", "updated_at"])
-    transaction.on_commit(lambda: tasks.send_proposal_decision.enqueue(proposal.pk, "declined"))
-    return proposal
+    return _decide(user, proposal, Status.DECLINED, message)
 
 
 def proposal_schedule(*, user: AbstractBaseUser, proposal: Proposal, event: Event) -> Talk:
