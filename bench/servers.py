@@ -43,8 +43,6 @@ def server_env(db_path: Path, *, redis_url: str = "", debug: bool = False, **ext
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db_path}",
-        # Persistent connections, as a deployment would run (the default opens one per request).
-        "DATABASE_CONN_MAX_AGE": "300",
         "SECRET_KEY": "live-bench-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "1" if debug else "0",

@@ -119,7 +119,8 @@ _sqlite_path = VAR_DIR / "db.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{_sqlite_path}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # Each of the HTTP_THREADS threads keeps its connection between requests.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -130,10 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# PostgreSQL: a connection pool per process (Django's built-in psycopg pool). Under ASGI each
-# request in flight runs in its own thread; without a pool each opens a new connection (a few
-# ms each, and a rush could exceed the server's max_connections). DATABASE_POOL_MAX_SIZE=0
-# turns it off.
+# PostgreSQL: a connection pool per process (Django's built-in psycopg pool), shared by the
+# HTTP threads (HTTP_THREADS) and the websocket consumers' database calls; without it every
+# request opens a new connection (a few ms each). DATABASE_POOL_MAX_SIZE=0 turns it off.
 _pool_max = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _pool_max > 0:
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
@@ -142,6 +142,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _pool_m
         "max_size": _pool_max,
         "timeout": 10,
     }
+
+# Threads per server process that run Django's (sync) views: portal/asgi_http.py. Requests
+# beyond this many wait on the event loop rather than each taking a thread of its own.
+HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "8"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -290,6 +294,11 @@ LOGGING = {
 LIVE_HEARTBEAT_SECONDS = int(os.environ.get("LIVE_HEARTBEAT_SECONDS", "25"))
 LIVE_PRESENCE_TTL_SECONDS = float(os.environ.get("LIVE_PRESENCE_TTL_SECONDS", "75"))
 LIVE_PRESENCE_TICK_SECONDS = float(os.environ.get("LIVE_PRESENCE_TICK_SECONDS", "2"))
+# Attendance changes closer together than this are shown by one counts broadcast at the end
+# of the window (live/coalesce.py). Off in tests, which expect each change's frame at once.
+LIVE_COUNTS_COALESCE_SECONDS = float(
+    os.environ.get("LIVE_COUNTS_COALESCE_SECONDS", "0" if TESTING else "0.25")
+)
 # The biggest frame a client may send (heartbeats are ~400 bytes); run daphne with
 # --websocket-max-message-size above this so the consumer, not the server, decides (4009).
 LIVE_MAX_FRAME_BYTES = 4096

@@ -41,6 +41,15 @@ def test_postgres_pool_can_be_turned_off(tmp_path):
     )
 
     assert "pool" not in found["db"].get("OPTIONS", {})
+    assert found["db"]["CONN_MAX_AGE"] == 600
+
+
+def test_sqlite_connections_stay_open_between_requests(tmp_path):
+    # Bounded HTTP threads (portal/asgi_http.py) make persistent connections safe.
+    found = _settings_with(tmp_path)
+
+    assert found["db"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert found["db"]["CONN_MAX_AGE"] == 600
 
 
 def test_embedded_defaults_are_sqlite_and_the_in_memory_layer(tmp_path):

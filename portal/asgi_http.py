@@ -1,0 +1,64 @@
+"""Django's HTTP handler for ASGI, run the way a threaded WSGI server runs a sync app.
+
+Stock `ASGIHandler` gives every request a thread of its own (a fresh `ThreadSensitiveContext`)
+and, with an async middleware chain, hops between the event loop and that thread for every
+sync middleware hook and again for the view: about twenty hops a request here. Under a burst
+(500 RSVPs at once) that is 500 threads fighting the event loop for the GIL on two cores, and
+a one-query GET falls to ~70 requests a second (docs/benchmarks.md, "RSVP rush").
+
+Every view and middleware of the portal is sync, so this handler runs the whole sync chain in
+one hop, on one of a fixed number of long-lived threads per process; requests beyond that wait
+their turn on the event loop, where waiting is cheap. Each thread keeps its database
+connection between requests, as under gunicorn's threaded workers. Websockets do not pass
+through here (Channels routes them to the consumers).
+"""
+
+import asyncio
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.core.handlers import base
+from django.core.handlers.asgi import ASGIHandler
+
+
+class ThreadPoolASGIHandler(ASGIHandler):
+    def __init__(self, threads: int):
+        if threads < 1:
+            raise ValueError("an HTTP handler needs at least one thread")
+        # Not ASGIHandler.__init__: that would build the async middleware chain this class
+        # exists to avoid.
+        base.BaseHandler.__init__(self)
+        self.load_middleware(is_async=False)
+        self.threads = threads
+        # One set of threads per event loop: in production one loop per process, but tests
+        # may drive the same application from several loops.
+        self._free_threads: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue]
+        self._free_threads = weakref.WeakKeyDictionary()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        free = self._free_threads_of_this_loop()
+        executor = await free.get()
+        try:
+            # Every thread-sensitive call of this request (signals, middleware, view, closing
+            # the response) runs on `executor`'s single thread.
+            async with ThreadSensitiveContext(executor=executor):
+                await self.handle(scope, receive, send)
+        finally:
+            free.put_nowait(executor)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+    def _free_threads_of_this_loop(self) -> asyncio.Queue:
+        loop = asyncio.get_running_loop()
+        free = self._free_threads.get(loop)
+        if free is None:
+            # Last in, first out: at low load the same few threads (and connections) serve.
+            free = asyncio.LifoQueue()
+            for n in range(self.threads):
+                free.put_nowait(ThreadPoolExecutor(1, thread_name_prefix=f"http-{n}"))
+            self._free_threads[loop] = free
+        return free
