@@ -11,12 +11,14 @@ from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetups.models import Event
 
 from . import selectors
+from .coalesce import Coalescer
 from .hub import counts_key, event_group, hub, qa_key, stage_key
 
 PRESENTER_TOP = 5
@@ -142,10 +144,20 @@ def stage_changed(*, event_id: int) -> None:
     publish(event_id=event_id, key=stage_key(event_id), frames=frames, revision=revision)
 
 
-def counts_changed(*, event_id: int, detail: bool = True) -> None:
-    """Broadcast going / checked-in counts (sent when the RSVP app says attendance changed)."""
+def _send_counts(event_id: int, detail: bool) -> None:
     publish(
         event_id=event_id,
         key=counts_key(event_id),
         frames=render_counts_frames(event_id=event_id, stamp=_stamp(), detail=detail),
     )
+
+
+# A rush of RSVPs for one event becomes a few counts broadcasts a second, not one per RSVP.
+_counts = Coalescer(_send_counts, window=lambda: settings.LIVE_COUNTS_COALESCE_SECONDS)
+
+
+def counts_changed(*, event_id: int, detail: bool = True) -> None:
+    """Broadcast going / checked-in counts (sent when the RSVP app says attendance changed):
+    at once, or when changes come faster than LIVE_COUNTS_COALESCE_SECONDS, once at the end
+    of that window for all of them (live/coalesce.py)."""
+    _counts.request(event_id, detail=detail)
