@@ -4,7 +4,7 @@
 //   newer copy each vote response puts in #qa-flash, the response's own target, because an
 //   out-of-band swap can miss when a push has just replaced the button that sent it);
 // - keep keyboard focus on "the same" button when a push replaces the list it was in;
-// - show whether the socket is connected;
+// - show whether the socket is connected and the page has the current state;
 // - reconnect after the server closed for a stopped heartbeat (a sleeping tab) or a restart.
 (function () {
   "use strict";
@@ -55,9 +55,19 @@
   });
   document.addEventListener("htmx:wsAfterMessage", markVotes);
   document.addEventListener("htmx:afterSettle", markVotes);
-  document.addEventListener("htmx:wsOpen", function () { setConnection("open", "● Live"); });
+  // "Live" once the state the server sends on every (re)connect has been swapped in, not at
+  // the socket's open: until then the page shows what it was rendered (or last pushed) with.
+  var awaitingState = true;
+  document.addEventListener("htmx:wsOpen", function () { awaitingState = true; });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    if (awaitingState) {
+      awaitingState = false;
+      setConnection("open", "● Live");
+    }
+  });
   document.addEventListener("htmx:wsClose", function (event) {
     var code = event.detail.event.code;
+    awaitingState = true;
     setConnection("closed", "Reconnecting…");
     // The extension itself retries 1006/1011/1012/1013; these two it would leave closed.
     if (code === 4408 || code === 1001) {
