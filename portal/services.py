@@ -1,11 +1,14 @@
 """Writes for portal-wide records (API tokens)."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from .models import ApiToken, hash_token
 
 MAX_TOKENS_PER_USER = 10
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenLimitReached(Exception):
@@ -35,5 +38,9 @@ def api_token_authenticate(*, raw: str) -> AbstractBaseUser | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    # "Last used" to the minute is what the profile page shows; writing it on every call would
+    # add an UPDATE to every API request (and to every RSVP of a rush).
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

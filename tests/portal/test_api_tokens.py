@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from portal.models import ApiToken, hash_token
 from portal.services import MAX_TOKENS_PER_USER, api_token_authenticate, api_token_create
@@ -14,6 +18,26 @@ def test_api_token_create_stores_only_a_hash(member):
     assert token.token_hash == hash_token(raw)
     assert ApiToken.objects.filter(token_hash=raw).exists() is False
     assert api_token_authenticate(raw=raw) == member
+
+
+@pytest.mark.django_db
+def test_last_used_is_written_at_most_once_a_minute(member):
+    token, raw = api_token_create(user=member, name="script")
+
+    api_token_authenticate(raw=raw)
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    with CaptureQueriesContext(connection) as again:
+        assert api_token_authenticate(raw=raw) == member
+    token.refresh_from_db()
+    assert first_use is not None
+    assert token.last_used_at == first_use
+    assert len(again) == 1  # the lookup, no UPDATE
+
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - timedelta(minutes=2))
+    api_token_authenticate(raw=raw)
+    token.refresh_from_db()
+    assert token.last_used_at > first_use
 
 
 @pytest.mark.django_db
