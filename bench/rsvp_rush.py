@@ -2,8 +2,8 @@
 
 Starts its own PostgreSQL (tests/pg_server.py), migrates a fresh database, creates N members
 with personal API tokens, and serves the portal with daphne (W processes sharing one listening
-socket, each running Django's sync views on its own thread and database connection). Then, in
-alternating rounds so background load hits both alike:
+socket, each running Django's sync views on HTTP_THREADS threads over a connection pool).
+Then, in alternating rounds so background load hits both alike:
 
 - portal: N concurrent HTTP clients `POST /api/events/<slug>/rsvp` (Bearer token), all
   released at once, against a new event of capacity C each round;
@@ -18,6 +18,7 @@ Prints RSVPs/s, p50/p99 latency and seats taken (must equal the capacity). Not a
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import socket
@@ -34,6 +35,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.http_burst import Connection  # noqa: E402
 from tests.pg_server import _as_server_user, _bin, running_postgres  # noqa: E402
 
 
@@ -53,9 +55,6 @@ def server_env(db_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": db_url,
-        # Django's default: a connection per request. Under ASGI every in-flight request runs
-        # in its own thread, so persistent connections would pile up one per thread.
-        "DATABASE_CONN_MAX_AGE": "0",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "DEBUG": "",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -71,8 +70,8 @@ def server_env(db_url: str) -> dict[str, str]:
 
 
 def raise_max_connections(pg, n: int) -> None:
-    """Restart the test server allowing `n` connections: daphne opens one per request in
-    flight (500 at the peak of the rush), and the raw pool needs its own."""
+    """Restart the test server allowing `n` connections: room for the portal's pools, the
+    raw SQL pool, and a portal run with its pool turned off (a connection per request)."""
     with psycopg.connect(pg.url(), autocommit=True) as conn:
         datadir = Path(conn.execute("SHOW data_directory").fetchone()[0])
     workdir = datadir.parent
@@ -197,35 +196,36 @@ async def portal_round(
     port: int, slug: str, tokens: list[str], *, floor: bool = False
 ) -> tuple[float, list[float], list]:
     """One burst of RSVPs; with `floor`, the same burst of one-query GETs (the HTTP floor)."""
+    # Open the connections first (and warm each with a GET), so the burst measures RSVPs,
+    # not TCP handshakes.
+    conns = await asyncio.gather(*(Connection.open("127.0.0.1", port) for _ in range(len(tokens))))
+    attendance = f"/api/events/{slug}/attendance"
+    await asyncio.gather(*(c.send(c.build("GET", attendance, {})) for c in conns))
+    requests = [
+        conn.build("GET", attendance, {})
+        if floor
+        else conn.build(
+            "POST",
+            f"/api/events/{slug}/rsvp",
+            {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            json.dumps({"guests": guests_of(i)}).encode(),
+        )
+        for i, (conn, token) in enumerate(zip(conns, tokens, strict=True))
+    ]
     go = asyncio.Event()
-    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=120
-    ) as client:
-        # Open the connections first, so the burst measures RSVPs, not TCP handshakes.
-        attendance = f"/api/events/{slug}/attendance"
-        await asyncio.gather(*(client.get(attendance) for _ in range(len(tokens))))
 
-        async def one(i: int, token: str):
-            await go.wait()
-            start = time.perf_counter()
-            if floor:
-                response = await client.get(attendance)
-            else:
-                response = await client.post(
-                    f"/api/events/{slug}/rsvp",
-                    json={"guests": guests_of(i)},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-            return time.perf_counter() - start, response.status_code
+    async def one(conn: Connection, request: bytes):
+        await go.wait()
+        return await conn.send(request)
 
-        tasks = [asyncio.create_task(one(i, t)) for i, t in enumerate(tokens)]
-        await asyncio.sleep(0.2)
-        started = time.perf_counter()
-        go.set()
-        results = await asyncio.gather(*tasks)
-        wall = time.perf_counter() - started
-    return wall, [r[0] for r in results], [r[1] for r in results]
+    tasks = [asyncio.create_task(one(c, r)) for c, r in zip(conns, requests, strict=True)]
+    await asyncio.sleep(0.2)
+    started = time.perf_counter()
+    go.set()
+    replies = await asyncio.gather(*tasks)
+    wall = time.perf_counter() - started
+    await asyncio.gather(*(c.close() for c in conns))
+    return wall, [r.seconds for r in replies], [r.status for r in replies]
 
 
 RAW_RSVP = [
