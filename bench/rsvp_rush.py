@@ -7,9 +7,10 @@ Then, in alternating rounds so background load hits both alike:
 
 - portal: N concurrent HTTP clients `POST /api/events/<slug>/rsvp` (Bearer token), all
   released at once, against a new event of capacity C each round;
-- raw SQL: N concurrent asyncio tasks running the same transaction the service runs (lock the
-  event row, read its settings, look for an existing RSVP, sum the seats taken, insert) through
-  psycopg over a pool of P connections.
+- raw SQL: N concurrent asyncio tasks running every statement the RSVP request runs (find the
+  token and its user, find the event, then in one transaction lock the event row with its
+  settings, look for an existing RSVP, sum the seats taken, insert; then queue the email's
+  task row) through psycopg over a pool of P connections.
 
 Prints RSVPs/s, p50/p99 latency and seats taken (must equal the capacity). Not a test.
 
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -228,58 +230,83 @@ async def portal_round(
     return wall, [r.seconds for r in replies], [r.status for r in replies]
 
 
-RAW_RSVP = [
-    # The statements rsvp.services.rsvp_create runs, in its transaction.
-    ("SELECT e.id, e.capacity, e.status, e.ends_at, s.guests_allowed, s.opens_at, s.closes_at"
-     " FROM meetups_event e LEFT JOIN rsvp_rsvpsettings s ON s.event_id = e.id"
-     " WHERE e.id = %(event)s FOR UPDATE OF e"),
-    "SELECT id, status FROM rsvp_rsvp WHERE event_id = %(event)s AND user_id = %(user)s LIMIT 1",
+# Every statement `POST /api/events/<slug>/rsvp` runs, in the same order and transactions
+# (compare `CaptureQueriesContext` on one request): the token lookup, the event by slug, the
+# locked transaction of rsvp.services.rsvp_create, and after its commit the confirmation
+# email's task row. The token's last-used UPDATE is left out: the portal writes it at most
+# once a minute per token, so not during a round.
+RAW_AUTH = (
+    "SELECT t.*, u.* FROM portal_apitoken t JOIN auth_user u ON t.user_id = u.id"
+    " WHERE t.token_hash = %(hash)s AND u.is_active ORDER BY t.created_at DESC LIMIT 1"
+)
+RAW_EVENT = (
+    "SELECT e.*, g.* FROM meetups_event e JOIN meetups_group g ON e.group_id = g.id"
+    " WHERE e.slug = %(slug)s ORDER BY e.starts_at DESC LIMIT 1"
+)
+RAW_LOCKED = [
+    ("SELECT e.capacity, e.*, s.* FROM meetups_event e LEFT JOIN rsvp_rsvpsettings s ON s.event_id = e.id"
+     " WHERE e.id = %(event)s LIMIT 21 FOR UPDATE OF e"),
+    ("SELECT * FROM rsvp_rsvp WHERE event_id = %(event)s AND user_id = %(user)s"
+     " ORDER BY id LIMIT 1"),
     ("SELECT COALESCE(SUM(guests + 1), 0) FROM rsvp_rsvp"
      " WHERE event_id = %(event)s AND status = 'going'"),
 ]  # fmt: skip
 RAW_INSERT = (
-    "INSERT INTO rsvp_rsvp (event_id, user_id, status, guests, queued_at, ticket_token,"
-    " created_at, updated_at) VALUES (%(event)s, %(user)s, %(status)s, %(guests)s, now(),"
+    "INSERT INTO rsvp_rsvp (event_id, user_id, status, guests, queued_at, promoted_at,"
+    " cancelled_at, checked_in_at, checked_in_by_id, ticket_token, created_at, updated_at)"
+    " VALUES (%(event)s, %(user)s, %(status)s, %(guests)s, now(), NULL, NULL, NULL, NULL,"
     " %(token)s, now(), now()) RETURNING id"
+)
+RAW_TASK = (
+    "INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, started_at,"
+    " finished_at, args_kwargs, priority, task_path, worker_ids, queue_name, backend_name,"
+    " run_after, return_value, exception_class_path, traceback) VALUES (%(id)s, 'READY', now(),"
+    " NULL, NULL, %(args)s, 0, 'rsvp.tasks.send_rsvp_confirmation', '[]', 'default',"
+    " 'default', '9999-01-01 00:00:00+00', NULL, '', '')"
 )
 
 
 async def raw_round(
-    dsn: str, event_id: int, user_ids: list[int], pool_size: int
+    dsn: str, event_id: int, slug: str, members: list[tuple[int, str]], pool_size: int
 ) -> tuple[float, list[float], list]:
+    """`members`: (user id, token hash) pairs."""
     pool: asyncio.Queue = asyncio.Queue()
-    conns = [await psycopg.AsyncConnection.connect(dsn) for _ in range(pool_size)]
+    conns = [await psycopg.AsyncConnection.connect(dsn, autocommit=True) for _ in range(pool_size)]
     for conn in conns:
         pool.put_nowait(conn)
     go = asyncio.Event()
 
-    async def one(i: int, user_id: int):
+    async def one(i: int, user_id: int, token_hash: str):
         await go.wait()
         start = time.perf_counter()
         conn = await pool.get()
         try:
+            params = {"event": event_id, "user": user_id, "hash": token_hash, "slug": slug}
+            await (await conn.execute(RAW_AUTH, params)).fetchone()
+            await (await conn.execute(RAW_EVENT, params)).fetchone()
+            rsvp_id = None
             async with conn.transaction():
-                params = {"event": event_id, "user": user_id}
-                event = await (await conn.execute(RAW_RSVP[0], params)).fetchone()
-                existing = await (await conn.execute(RAW_RSVP[1], params)).fetchone()
-                taken = (await (await conn.execute(RAW_RSVP[2], params)).fetchone())[0]
+                event = await (await conn.execute(RAW_LOCKED[0], params)).fetchone()
+                existing = await (await conn.execute(RAW_LOCKED[1], params)).fetchone()
+                taken = (await (await conn.execute(RAW_LOCKED[2], params)).fetchone())[0]
                 if existing is None:
                     guests = guests_of(i)
-                    status = "going" if 1 + guests <= event[1] - taken else "waitlisted"
-                    await conn.execute(
-                        RAW_INSERT,
-                        {
-                            **params,
-                            "status": status,
-                            "guests": guests,
-                            "token": secrets.token_urlsafe(24),
-                        },
-                    )
+                    status = "going" if 1 + guests <= event[0] - taken else "waitlisted"
+                    insert = {
+                        **params,
+                        "status": status,
+                        "guests": guests,
+                        "token": secrets.token_urlsafe(24),
+                    }
+                    rsvp_id = (await (await conn.execute(RAW_INSERT, insert)).fetchone())[0]
+            if rsvp_id is not None:
+                args = json.dumps({"args": [], "kwargs": {"rsvp_id": rsvp_id}})
+                await conn.execute(RAW_TASK, {"id": uuid.uuid4(), "args": args})
         finally:
             pool.put_nowait(conn)
         return time.perf_counter() - start, 200
 
-    tasks = [asyncio.create_task(one(i, u)) for i, u in enumerate(user_ids)]
+    tasks = [asyncio.create_task(one(i, *member)) for i, member in enumerate(members)]
     await asyncio.sleep(0.2)
     started = time.perf_counter()
     go.set()
@@ -326,12 +353,15 @@ def main() -> None:
         from django.contrib.auth import get_user_model
 
         tokens = make_members(args.clients)
-        user_ids = list(
+        from portal.models import hash_token
+
+        user_ids = (
             get_user_model()
             .objects.filter(username__startswith="rusher")
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        members = list(zip(user_ids, map(hash_token, tokens), strict=True))
         lean_dir = Path(tempfile.mkdtemp(prefix="rush-"))
         (lean_dir / "rush_lean_asgi.py").write_text(LEAN_ASGI)
         lean_env = {**env, "PYTHONPATH": f"{lean_dir}:{ROOT}"}
@@ -366,12 +396,12 @@ def main() -> None:
                 )  # fmt: skip
                 raw_event = make_event(args.capacity, 100 + n)
                 wall, lats, codes = asyncio.run(
-                    raw_round(db_url, raw_event.pk, user_ids, args.raw_pool)
+                    raw_round(db_url, raw_event.pk, raw_event.slug, members, args.raw_pool)
                 )
                 going, total, _ = seats_taken(raw_event.pk)
                 raw_runs.append(
                     {"wall": wall, "latencies": lats, "seats": going,
-                     "errors": total != len(user_ids)}
+                     "errors": total != len(members)}
                 )  # fmt: skip
         finally:
             stop_servers(procs + lean_procs)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -82,6 +82,17 @@ def _seats_taken(event_id: int) -> int:
     )["n"]
 
 
+def _seats_taken_and_own_rsvp(event_id: int, user_id: int) -> tuple[int, Rsvp | None]:
+    """The seats taken and `user_id`'s RSVP for the event. One query when the person has none
+    (the rush's case): every statement under the event lock makes everyone behind it wait."""
+    found = Rsvp.objects.filter(event_id=event_id).aggregate(
+        taken=Coalesce(Sum(F("guests") + 1, filter=Q(status=Rsvp.Status.GOING)), 0),
+        own_id=Max("pk", filter=Q(user_id=user_id)),
+    )
+    own = Rsvp.objects.get(pk=found["own_id"]) if found["own_id"] is not None else None
+    return found["taken"], own
+
+
 def _check_guests(guests: int, settings: RsvpSettings) -> None:
     if guests < 0:
         raise RsvpError("The number of guests cannot be negative.")
@@ -142,12 +153,12 @@ def rsvp_create(
         locked = _lock_event(event.pk)
         settings = rsvp_settings_get(event=locked)
         _check_guests(guests, settings)
-        existing = Rsvp.objects.filter(event_id=locked.pk, user_id=user.pk).first()
+        taken, existing = _seats_taken_and_own_rsvp(locked.pk, user.pk)
         if existing is not None and existing.status != Rsvp.Status.CANCELLED:
             return RsvpResult(existing, changed=False)
         if problem := rsvp_window_problem(event=locked, settings=settings, now=now):
             raise RsvpError(problem, status=409)
-        free = locked.capacity - _seats_taken(locked.pk)
+        free = locked.capacity - taken
         status = Rsvp.Status.GOING if 1 + guests <= free else Rsvp.Status.WAITLISTED
         rsvp = existing or Rsvp(event=locked, user=user)
         rsvp.status = status
