@@ -145,7 +145,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _pool_m
 
 # Threads per server process that run Django's (sync) views: portal/asgi_http.py. Requests
 # beyond this many wait on the event loop rather than each taking a thread of its own.
-HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "8"))
+HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "2"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -297,7 +297,7 @@ LIVE_PRESENCE_TICK_SECONDS = float(os.environ.get("LIVE_PRESENCE_TICK_SECONDS", 
 # Attendance changes closer together than this are shown by one counts broadcast at the end
 # of the window (live/coalesce.py). Off in tests, which expect each change's frame at once.
 LIVE_COUNTS_COALESCE_SECONDS = float(
-    os.environ.get("LIVE_COUNTS_COALESCE_SECONDS", "0" if TESTING else "0.25")
+    os.environ.get("LIVE_COUNTS_COALESCE_SECONDS", "0" if TESTING else "0.5")
 )
 # The biggest frame a client may send (heartbeats are ~400 bytes); run daphne with
 # --websocket-max-message-size above this so the consumer, not the server, decides (4009).
