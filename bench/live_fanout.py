@@ -44,10 +44,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
-import websockets
 from websockets.asyncio.client import connect
 
 from bench import servers
+from bench.ws_client import LeanWebSocket
 
 STAMP = re.compile(r'data-broadcast="(\d+)"')
 
@@ -55,8 +55,7 @@ STAMP = re.compile(r'data-broadcast="(\d+)"')
 @dataclass
 class Client:
     received: dict[int, int] = field(default_factory=dict)  # stamp -> receive time (ns)
-    ws: object = None
-    task: asyncio.Task | None = None
+    ws: LeanWebSocket | None = None
 
 
 @dataclass
@@ -97,24 +96,18 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
-async def _reader(client: Client) -> None:
-    with contextlib.suppress(websockets.ConnectionClosed):
-        async for frame in client.ws:
-            match = STAMP.search(frame, 0, 1500)
-            if match:
-                client.received.setdefault(int(match[1]), time.time_ns())
-
-
 async def connect_clients(urls: list[str], n: int, origin_for) -> list[Client]:
     clients = [Client() for _ in range(n)]
 
     async def open_one(i: int) -> None:
         url = urls[i % len(urls)]
-        clients[i].ws = await connect(
-            url, origin=origin_for(url), compression=None, max_size=2**22,
-            ping_interval=None, open_timeout=60, close_timeout=2,
+        host_port, _, path = url.removeprefix("ws://").partition("/")
+        host, _, port = host_port.partition(":")
+        received = clients[i].received
+        clients[i].ws = await LeanWebSocket.connect(
+            host, int(port), "/" + path, origin_for(url),
+            on_stamp=lambda stamp, at: received.setdefault(stamp, at),
         )  # fmt: skip
-        clients[i].task = asyncio.create_task(_reader(clients[i]))
 
     batch = 50
     for start in range(0, n, batch):
@@ -123,14 +116,8 @@ async def connect_clients(urls: list[str], n: int, origin_for) -> list[Client]:
 
 
 async def close_clients(clients: list[Client]) -> None:
-    async def close(c: Client) -> None:
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(c.ws.close(), 3)
-        if c.task:
-            c.task.cancel()
-
     for start in range(0, len(clients), 200):
-        await asyncio.gather(*(close(c) for c in clients[start : start + 200]))
+        await asyncio.gather(*(c.ws.close() for c in clients[start : start + 200]))
 
 
 async def run_round(name, *, n, ws_urls, post, rate, seconds, frame_bytes) -> RoundResult:
