@@ -76,6 +76,12 @@ class RoundResult:
     deliveries_per_s: float
     post_p50: float
     stale_at_end: int
+    server_cores: float  # CPU seconds of the server processes per second of the round
+    client_cores: float  # the same for this load generator
+
+    @property
+    def deliveries_per_server_cpu_s(self) -> float:
+        return self.deliveries_per_s / self.server_cores if self.server_cores else float("nan")
 
     def line(self) -> str:
         return (
@@ -86,7 +92,21 @@ class RoundResult:
             f" | missing={self.missing} deliveries/s={self.deliveries_per_s:,.0f}"
             f" stale_at_end={self.stale_at_end}"
             f" | POST answered p50={self.post_p50:.1f} ms"
+            f" | CPU cores used: servers {self.server_cores:.2f}, clients {self.client_cores:.2f}"
+            f" | deliveries per server CPU-second {self.deliveries_per_server_cpu_s:,.0f}"
         )
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes (from /proc), or of this one with no pids."""
+    if not pids:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -120,7 +140,9 @@ async def close_clients(clients: list[Client]) -> None:
         await asyncio.gather(*(c.ws.close() for c in clients[start : start + 200]))
 
 
-async def run_round(name, *, n, ws_urls, post, rate, seconds, frame_bytes) -> RoundResult:
+async def run_round(
+    name, *, n, ws_urls, post, rate, seconds, frame_bytes, server_pids
+) -> RoundResult:
     def origin_for(url: str) -> str:
         return "http://" + url.split("/")[2]
 
@@ -140,6 +162,7 @@ async def run_round(name, *, n, ws_urls, post, rate, seconds, frame_bytes) -> Ro
         post_times.append((time.monotonic() - sent) * 1000)
 
     total = int(rate * seconds)
+    cpu_before = cpu_seconds(server_pids), cpu_seconds([])
     begin_ns = time.time_ns()
     start = time.monotonic()
     tasks = []
@@ -151,6 +174,9 @@ async def run_round(name, *, n, ws_urls, post, rate, seconds, frame_bytes) -> Ro
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - start
     await asyncio.sleep(3)  # stragglers
+    measured = time.monotonic() - start
+    server_cores = (cpu_seconds(server_pids) - cpu_before[0]) / measured
+    client_cores = (cpu_seconds([]) - cpu_before[1]) / measured
     await close_clients(clients)
     if failures:
         print(f"# {len(failures)} POSTs failed, e.g. {failures[0]}", flush=True)
@@ -195,6 +221,8 @@ async def run_round(name, *, n, ws_urls, post, rate, seconds, frame_bytes) -> Ro
         deliveries_per_s=delivered / span,
         post_p50=pct(post_times, 50),
         stale_at_end=stale,
+        server_cores=server_cores,
+        client_cores=client_cores,
     )
 
 
@@ -289,6 +317,7 @@ async def bench(args) -> list[RoundResult]:
                 result = await run_round(
                     "bare ASGI (daphne)", n=n, ws_urls=[f"ws://127.0.0.1:{port}/ws"],
                     post=bare_post, rate=args.rate, seconds=args.seconds, frame_bytes=frame_bytes,
+                    server_pids=[proc.pid],
                 )  # fmt: skip
             servers.stop(proc)
             print(result.line(), flush=True)
@@ -300,6 +329,7 @@ async def bench(args) -> list[RoundResult]:
             result = await run_round(
                 "portal hub, 1 worker", n=n, ws_urls=[f"ws://127.0.0.1:{port}{ws_path}"],
                 post=poster, rate=args.rate, seconds=args.seconds, frame_bytes=frame_bytes,
+                server_pids=[proc.pid],
             )  # fmt: skip
             await poster.close()
             servers.stop(proc)
@@ -324,6 +354,7 @@ async def bench(args) -> list[RoundResult]:
                         f"portal hub + redis, {workers}w", n=n,
                         ws_urls=[f"ws://127.0.0.1:{p}{ws_path}" for p in ports], post=poster,
                         rate=rate, seconds=args.seconds, frame_bytes=frame_bytes,
+                        server_pids=[p.pid for p in wprocs],
                     )  # fmt: skip
                     await poster.close()
                     for p in wprocs:
