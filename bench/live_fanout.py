@@ -77,6 +77,7 @@ class RoundResult:
     post_p50: float
     stale_at_end: int
     server_cores: float  # CPU seconds of the server processes per second of the round
+    per_server_cores: list[float]
     client_cores: float  # the same for this load generator
 
     @property
@@ -92,7 +93,9 @@ class RoundResult:
             f" | missing={self.missing} deliveries/s={self.deliveries_per_s:,.0f}"
             f" stale_at_end={self.stale_at_end}"
             f" | POST answered p50={self.post_p50:.1f} ms"
-            f" | CPU cores used: servers {self.server_cores:.2f}, clients {self.client_cores:.2f}"
+            f" | CPU cores used: servers {self.server_cores:.2f}"
+            f" ({' + '.join(f'{c:.2f}' for c in self.per_server_cores)}),"
+            f" clients {self.client_cores:.2f}"
             f" | deliveries per server CPU-second {self.deliveries_per_server_cpu_s:,.0f}"
         )
 
@@ -162,7 +165,7 @@ async def run_round(
         post_times.append((time.monotonic() - sent) * 1000)
 
     total = int(rate * seconds)
-    cpu_before = cpu_seconds(server_pids), cpu_seconds([])
+    cpu_before = [cpu_seconds([pid]) for pid in server_pids], cpu_seconds([])
     begin_ns = time.time_ns()
     start = time.monotonic()
     tasks = []
@@ -175,7 +178,10 @@ async def run_round(
     elapsed = time.monotonic() - start
     await asyncio.sleep(3)  # stragglers
     measured = time.monotonic() - start
-    server_cores = (cpu_seconds(server_pids) - cpu_before[0]) / measured
+    per_server_cores = [
+        (cpu_seconds([pid]) - before) / measured
+        for pid, before in zip(server_pids, cpu_before[0], strict=True)
+    ]
     client_cores = (cpu_seconds([]) - cpu_before[1]) / measured
     await close_clients(clients)
     if failures:
@@ -221,7 +227,8 @@ async def run_round(
         deliveries_per_s=delivered / span,
         post_p50=pct(post_times, 50),
         stale_at_end=stale,
-        server_cores=server_cores,
+        server_cores=sum(per_server_cores),
+        per_server_cores=per_server_cores,
         client_cores=client_cores,
     )
 
@@ -383,7 +390,7 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    args.clients = [int(n) for n in args.clients.split(",")]
+    args.clients = [int(n) for n in args.clients.split(",") if n]  # "": Redis rounds only
     args.redis_rates = [float(r) for r in args.redis_rates.split(",")]
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
