@@ -281,11 +281,15 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+_log_level = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": _log_level},
+    # Django's default config gives the "django" logger a console handler of its own (in
+    # debug) on top of propagating to the root: every warning printed twice.
+    "loggers": {"django": {"handlers": [], "level": _log_level, "propagate": True}},
 }
 
 # Live mode (live/): presence heartbeats and expiry, frame limits, Q&A rate limits.

@@ -65,3 +65,21 @@ def test_redis_url_switches_to_the_redis_channel_layer(tmp_path):
 
     assert found["layers"]["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     assert found["layers"]["default"]["CONFIG"]["hosts"] == ["redis://127.0.0.1:6379/0"]
+
+
+def test_a_404_is_logged_once(tmp_path):
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "Client(HTTP_HOST='localhost').get('/no-such-page/')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1", "PORTAL_VAR_DIR": str(tmp_path),
+             "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )  # fmt: skip
+    assert result.stderr.count("Not Found: /no-such-page/") == 1
