@@ -4,7 +4,7 @@ Stock `ASGIHandler` gives every request a thread of its own (a fresh `ThreadSens
 and, with an async middleware chain, hops between the event loop and that thread for every
 sync middleware hook and again for the view: about twenty hops a request here. Under a burst
 (500 RSVPs at once) that is 500 threads fighting the event loop for the GIL on two cores, and
-a one-query GET falls to ~70 requests a second (docs/benchmarks.md, "RSVP rush").
+a two-query GET falls to ~70 requests a second (docs/benchmarks.md, "RSVP rush").
 
 Every view and middleware of the portal is sync, so this handler runs the whole sync chain in
 one hop, on one of a fixed number of long-lived threads per process; requests beyond that wait

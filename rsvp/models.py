@@ -10,7 +10,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from meetups.models import Event
@@ -133,3 +134,11 @@ class Rsvp(models.Model):
 
     def get_check_in_url(self) -> str:
         return reverse("rsvp:ticket_check_in", kwargs={"token": self.ticket_token})
+
+
+def seats_going(prefix: str = "") -> Coalesce:
+    """Seats held, as an aggregate: 1 + guests summed over going RSVPs (0 when none).
+    `prefix` is the path from the queried model to the RSVP (`"rsvps__"` from an event)."""
+    return Coalesce(
+        Sum(F(f"{prefix}guests") + 1, filter=Q(**{f"{prefix}status": Rsvp.Status.GOING})), 0
+    )

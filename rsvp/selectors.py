@@ -12,7 +12,7 @@ from django.utils import timezone
 from meetups.models import Event
 from meetups.rules import is_group_organiser
 
-from .models import Rsvp, RsvpSettings
+from .models import Rsvp, RsvpSettings, seats_going
 from .services import rsvp_window_problem
 
 SEARCH_MAX_LENGTH = 100
@@ -28,7 +28,7 @@ def _counts(prefix: str = "") -> dict:
         return Coalesce(Sum(people, filter=condition), 0)
 
     return {
-        "going": sum_people(Q(**{status: Rsvp.Status.GOING})),
+        "going": seats_going(prefix),
         "going_rsvps": Count(f"{prefix}pk", filter=Q(**{status: Rsvp.Status.GOING})),
         "waitlisted": sum_people(Q(**{status: Rsvp.Status.WAITLISTED})),
         "checked_in": sum_people(Q(**{f"{prefix}checked_in_at__isnull": False})),
@@ -48,11 +48,7 @@ def event_attendance_counts(*, event_id: int) -> dict[str, int]:
 
 def event_list_with_seats(events: QuerySet[Event]) -> QuerySet[Event]:
     """Annotate `seats_going` (people holding seats) on a list of events: still one query."""
-    return events.annotate(
-        seats_going=Coalesce(
-            Sum(F("rsvps__guests") + 1, filter=Q(rsvps__status=Rsvp.Status.GOING)), 0
-        )
-    )
+    return events.annotate(seats_going=seats_going("rsvps__"))
 
 
 @dataclass

@@ -21,7 +21,7 @@ from meetups.rules import is_group_organiser
 from portal.errors import ServiceError
 
 from . import tasks
-from .models import Rsvp, RsvpSettings
+from .models import Rsvp, RsvpSettings, seats_going
 from .signals import attendance_changed
 
 
@@ -77,17 +77,14 @@ def _lock_event(event_id: int) -> Event:
 
 
 def _seats_taken(event_id: int) -> int:
-    return Rsvp.objects.filter(event_id=event_id, status=Rsvp.Status.GOING).aggregate(
-        n=Coalesce(Sum(F("guests") + 1), 0)
-    )["n"]
+    return Rsvp.objects.filter(event_id=event_id).aggregate(n=seats_going())["n"]
 
 
 def _seats_taken_and_own_rsvp(event_id: int, user_id: int) -> tuple[int, Rsvp | None]:
     """The seats taken and `user_id`'s RSVP for the event. One query when the person has none
     (the rush's case): every statement under the event lock makes everyone behind it wait."""
     found = Rsvp.objects.filter(event_id=event_id).aggregate(
-        taken=Coalesce(Sum(F("guests") + 1, filter=Q(status=Rsvp.Status.GOING)), 0),
-        own_id=Max("pk", filter=Q(user_id=user_id)),
+        taken=seats_going(), own_id=Max("pk", filter=Q(user_id=user_id))
     )
     own = Rsvp.objects.get(pk=found["own_id"]) if found["own_id"] is not None else None
     return found["taken"], own
