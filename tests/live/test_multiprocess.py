@@ -67,7 +67,8 @@ def test_question_posted_through_a_reaches_socket_on_b(server_db, redis_url, tmp
 async def _post_on_a_listen_on_b(data: dict, port_a: int, port_b: int) -> str:
     url = f"ws://127.0.0.1:{port_b}/ws/events/{data['event_id']}/live/?qa={data['talk_id']}"
     async with websockets.connect(url, origin=f"http://127.0.0.1:{port_b}") as ws:
-        state = await asyncio.wait_for(ws.recv(), 30)
+        # A presence frame ("online now") may come before the full state: wait for the state.
+        state = await asyncio.wait_for(_frame_with(ws, 'id="qa-open"'), 30)
         assert state.count('id="qa-open"') == 1
         user = data["users"][0]
         async with httpx.AsyncClient(
@@ -83,6 +84,13 @@ async def _post_on_a_listen_on_b(data: dict, port_a: int, port_b: int) -> str:
             frame = await asyncio.wait_for(ws.recv(), 30)
             if 'id="qa-open"' in frame:
                 return frame
+
+
+async def _frame_with(ws, marker: str) -> str:
+    while True:
+        frame = await ws.recv()
+        if marker in frame:
+            return frame
 
 
 def test_foreign_origin_refused_by_real_server(server_db, tmp_path):
