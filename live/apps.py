@@ -6,4 +6,4 @@ class LiveConfig(AppConfig):
     verbose_name = "Live event mode"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the RSVP receiver)
+        from . import demo, signals  # noqa: F401 - connects the signal receivers

@@ -1,8 +1,10 @@
 """Demo Q&A for `manage.py load_demo`: idempotent, on the next event's first talk."""
 
 from django.contrib.auth import get_user_model
+from django.dispatch import receiver
 from django.utils import timezone
 
+from meetups.demo import demo_loaded
 from meetups.models import Event
 
 from .models import LiveState, Question, QuestionVote
@@ -45,3 +47,8 @@ def load_live_demo(*, member_email: str, organiser_email: str) -> None:
             question.vote_count = spec["votes"]
             question.save(update_fields=["vote_count"])
     LiveState.objects.get_or_create(event=event, defaults={"current_talk": talk})
+
+
+@receiver(demo_loaded, dispatch_uid="live.demo")
+def on_demo_loaded(*, member_email: str, organiser_email: str, **kwargs) -> None:
+    load_live_demo(member_email=member_email, organiser_email=organiser_email)

@@ -2,8 +2,10 @@
 
 from ninja import NinjaAPI
 
+from cfp.api import router as cfp_router
 from live.api import router as live_router
 from meetups.api import router as meetups_router
+from organise.api import router as organise_router
 from rsvp.api import router as rsvp_router
 
 api = NinjaAPI(
@@ -16,5 +18,5 @@ api = NinjaAPI(
 api.add_router("/", meetups_router)
 api.add_router("/", rsvp_router)
 api.add_router("/", live_router)
-api.add_router("/", "meetups.api_cfp.router")
-api.add_router("/", "meetups.organise.api.router")
+api.add_router("/", cfp_router)
+api.add_router("/", organise_router)

@@ -73,9 +73,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "portal",
     "theme",
+    # The portal's own apps, in layer order (pyproject.toml's import-linter contract): each
+    # imports only from those above it in this list.
     "meetups",
     "rsvp",
+    "cfp",
     "live",
+    "organise",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "portal.context_processors.portal_group",
+                "meetups.context_processors.portal_group",
             ],
         },
     },

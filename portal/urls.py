@@ -12,9 +12,10 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     path("", meetup_views.home, name="home"),
     path("", include("meetups.urls")),
+    path("", include("cfp.urls")),
     path("", include("rsvp.urls")),
     path("", include("live.urls")),
-    path("organise/", include("meetups.organise.urls", namespace="organise")),
+    path("organise/", include("organise.urls")),
     path("accounts/profile/", portal_views.profile, name="profile"),
     path("accounts/tokens/", portal_views.token_create, name="token_create"),
     path("accounts/tokens/<int:token_id>/revoke/", portal_views.token_revoke, name="token_revoke"),

@@ -1,8 +1,10 @@
 """Demo RSVPs so the upcoming demo events show real numbers (called by meetups.demo)."""
 
 from django.contrib.auth import get_user_model
+from django.dispatch import receiver
 from django.utils import timezone
 
+from meetups.demo import demo_loaded
 from meetups.models import Event
 
 from .models import Rsvp, RsvpSettings
@@ -41,3 +43,8 @@ def load_demo_rsvps(*, member_email: str = "member@example.com") -> None:
                     "queued_at": timezone.now(),
                 },
             )
+
+
+@receiver(demo_loaded, dispatch_uid="rsvp.demo")
+def on_demo_loaded(*, member_email: str, **kwargs) -> None:
+    load_demo_rsvps(member_email=member_email)

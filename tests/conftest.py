@@ -9,6 +9,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -24,6 +25,14 @@ def pytest_collection_modifyitems(config, items):
     # thread from its first test to the end of the session, which breaks asyncio.run() and
     # async_to_sync() in any test that comes after it.
     items.sort(key=lambda item: "/tests/browser/" in str(item.path))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # django-ratelimit counts in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

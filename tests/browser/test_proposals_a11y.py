@@ -5,7 +5,7 @@ import pprint
 import pytest
 from playwright.sync_api import Browser
 
-from meetups import services
+from cfp import services
 from tests.browser.a11y import axe_violations
 from tests.browser.test_proposals_flow import (  # noqa: F401
     DESKTOP,

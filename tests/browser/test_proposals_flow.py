@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from meetups.models import CallForTalks, Proposal, TalkIdea
+from cfp.models import CallForTalks, Proposal, TalkIdea
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -159,7 +159,7 @@ def test_speaker_proposes_members_vote_organiser_schedules(
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_cfp_pages_screenshots(browser: Browser, live_server, cfp, artifacts, size, viewport):
     """The four main pages at desktop and phone widths, with realistic content."""
-    from meetups import services
+    from cfp import services
 
     base, group = live_server.url, cfp["group"]
     proposal = services.proposal_submit(

@@ -1,0 +1,340 @@
+"""API for the call for talks: ideas, proposals, votes and organiser decisions.
+
+The same services as the pages, so the rules (one vote each, deadlines, who may decide) are the
+same. Every write takes `write_auth`: a session with its CSRF token, or a personal Bearer token.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django_ratelimit.core import is_ratelimited
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from meetups.models import Event
+from meetups.rules import is_group_organiser
+from meetups.selectors import group_get
+from portal.api_auth import member_auth, write_auth
+
+from . import selectors, services
+from .models import Proposal, TalkIdea
+from .services import CfpError
+from .views import post_rate, vote_rate
+
+router = Router(tags=["call for talks"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+ERRORS = {404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+class IdeaOut(Schema):
+    id: int
+    title: str
+    description: str
+    vote_count: int
+    voted: bool
+    proposal_count: int
+
+    @staticmethod
+    def resolve_proposal_count(obj) -> int:
+        return len(obj.visible_proposals)
+
+
+class ProposalPublicOut(Schema):
+    id: int
+    title: str
+    abstract: str
+    length_minutes: int
+    audience_level: str
+    idea: int | None = Field(None, alias="idea_id")
+    speakers: list[str]
+    vote_count: int | None = Field(
+        None, description="Null while the group keeps tallies hidden until voting closes."
+    )
+    voted: bool
+
+
+class ProposalOut(Schema):
+    id: int
+    group: str = Field(..., alias="group.slug")
+    title: str
+    abstract: str
+    length_minutes: int
+    audience_level: str
+    idea: int | None = Field(None, alias="idea_id")
+    notes_for_organisers: str
+    preferred_events: list[str]
+    preferred_dates: str
+    status: str
+    decision_message: str
+    event: str | None = Field(None, alias="event.slug")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_preferred_events(obj) -> list[str]:
+        return [event.slug for event in obj.preferred_events.all()]
+
+
+class Level(StrEnum):
+    everyone = "everyone"
+    beginner = "beginner"
+    intermediate = "intermediate"
+    advanced = "advanced"
+
+
+class ProposalIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    abstract: str = Field(..., min_length=1, max_length=10000)
+    length_minutes: int
+    audience_level: Level = Level.everyone
+    idea: int | None = None
+    notes_for_organisers: str = Field("", max_length=5000)
+    preferred_events: list[str] = Field(default_factory=list, max_length=20)
+    preferred_dates: str = Field("", max_length=200)
+
+
+class ProposalPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    abstract: str | None = Field(None, min_length=1, max_length=10000)
+    length_minutes: int | None = None
+    audience_level: Level | None = None
+    idea: int | None = None
+    notes_for_organisers: str | None = Field(None, max_length=5000)
+    preferred_events: list[str] | None = Field(None, max_length=20)
+    preferred_dates: str | None = Field(None, max_length=200)
+
+
+class VoteOut(Schema):
+    voted: bool
+    changed: bool
+
+
+class ReviewIn(Schema):
+    score: int | None = Field(None, ge=1, le=5)
+    note: str = Field("", max_length=5000)
+
+
+class ReviewOut(Schema):
+    proposal: int = Field(..., alias="proposal_id")
+    score: int | None
+    note: str
+
+
+class Decision(StrEnum):
+    accept = "accept"
+    decline = "decline"
+    vote = "vote"
+    reopen = "reopen"
+    unschedule = "unschedule"
+
+
+class DecisionIn(Schema):
+    action: Decision
+    message: str = Field("", max_length=5000)
+
+
+class ScheduleIn(Schema):
+    event: str = Field(..., description="The event's slug.")
+
+
+class ScheduleOut(Schema):
+    proposal: int
+    talk: str
+    event: str
+    order: int
+
+
+def _limit(request: HttpRequest, *, group: str, rate) -> None:
+    if is_ratelimited(request, group=group, key="user_or_ip", rate=rate, increment=True):
+        raise HttpError(429, "Too many requests. Please wait a minute and try again.")
+
+
+def _events(group, slugs: list[str]) -> list[Event]:
+    events = list(Event.objects.filter(group=group, slug__in=slugs))
+    if len(events) != len(set(slugs)):
+        raise HttpError(422, "Unknown event in preferred_events.")
+    return events
+
+
+def _idea(group, pk: int | None) -> TalkIdea | None:
+    if pk is None:
+        return None
+    idea = TalkIdea.objects.filter(group=group, pk=pk).first()
+    if idea is None:
+        raise HttpError(422, "Unknown talk idea.")
+    return idea
+
+
+def _run(action):
+    try:
+        return action()
+    except CfpError as error:
+        raise HttpError(422, str(error)) from error
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+@router.get("/groups/{slug}/ideas", response=list[IdeaOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_ideas(request: HttpRequest, slug: str, sort: str = "votes"):
+    group = group_get(slug=slug)
+    return selectors.idea_list(group=group, user=request.user, sort=sort)
+
+
+@router.get("/groups/{slug}/proposals", response=list[ProposalPublicOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_proposals_in_voting(request: HttpRequest, slug: str):
+    """Proposals open for the audience vote; counts are null while the group hides them."""
+    group = group_get(slug=slug)
+    call = selectors.call_for_talks_get(group=group)
+    show = call.tallies_visible() or is_group_organiser(request.user, group)
+    proposals = list(selectors.proposal_list_voting(group=group, user=request.user))
+    return [
+        {
+            "id": p.pk,
+            "title": p.title,
+            "abstract": p.abstract,
+            "length_minutes": p.length_minutes,
+            "audience_level": p.audience_level,
+            "idea_id": p.idea_id,
+            "speakers": _speaker_names(p),
+            "vote_count": p.vote_count if show else None,
+            "voted": bool(p.voted),
+        }
+        for p in proposals
+    ]
+
+
+def _speaker_names(proposal: Proposal) -> list[str]:
+    submitter = proposal.submitter
+    profile = getattr(submitter, "speaker_profile", None)
+    names = [profile.name if profile else submitter.get_username()]
+    for co in proposal.co_speakers.all():
+        if co.status == co.Status.ACCEPTED and co.user:
+            co_profile = getattr(co.user, "speaker_profile", None)
+            names.append(co_profile.name if co_profile else co.user.get_username())
+    return names
+
+
+@router.get("/me/proposals", response=list[ProposalOut], auth=member_auth)
+def list_my_proposals(request: HttpRequest):
+    return selectors.proposal_list_mine(user=request.user).prefetch_related("preferred_events")
+
+
+# --- the speaker's writes -----------------------------------------------------------------------
+
+
+@router.post("/groups/{slug}/proposals", response={201: ProposalOut, **ERRORS}, auth=write_auth)
+def submit_proposal(request: HttpRequest, slug: str, payload: ProposalIn):
+    group = group_get(slug=slug)
+    _limit(request, group="cfp-post", rate=post_rate)
+    data = payload.dict()
+    data["audience_level"] = str(data["audience_level"])
+    data["idea"] = _idea(group, data["idea"])
+    data["preferred_events"] = _events(group, data["preferred_events"])
+    proposal = _run(lambda: services.proposal_submit(user=request.user, group=group, **data))
+    return Status(201, selectors.proposal_get_own(pk=proposal.pk, user=request.user))
+
+
+@router.patch("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, auth=write_auth)
+def edit_proposal(request: HttpRequest, proposal_id: int, payload: ProposalPatch):
+    proposal = selectors.proposal_get_own(pk=proposal_id, user=request.user)
+    data = payload.dict(exclude_unset=True)
+    if data.get("audience_level") is not None:
+        data["audience_level"] = str(data["audience_level"])
+    if "idea" in data:
+        data["idea"] = _idea(proposal.group, data["idea"])
+    if data.get("preferred_events") is not None:
+        data["preferred_events"] = _events(proposal.group, data["preferred_events"])
+    data = {k: v for k, v in data.items() if v is not None or k == "idea"}
+    _run(lambda: services.proposal_update(user=request.user, proposal=proposal, **data))
+    return selectors.proposal_get_own(pk=proposal_id, user=request.user)
+
+
+@router.post(
+    "/proposals/{proposal_id}/withdraw", response={200: ProposalOut, **ERRORS}, auth=write_auth
+)
+def withdraw_proposal(request: HttpRequest, proposal_id: int):
+    proposal = selectors.proposal_get_own(pk=proposal_id, user=request.user)
+    _run(lambda: services.proposal_withdraw(user=request.user, proposal=proposal))
+    return selectors.proposal_get_own(pk=proposal_id, user=request.user)
+
+
+# --- audience votes -----------------------------------------------------------------------------
+
+
+@router.post("/proposals/{proposal_id}/vote", response={200: VoteOut, **ERRORS}, auth=write_auth)
+def vote(request: HttpRequest, proposal_id: int):
+    proposal = selectors.proposal_get_voting(pk=proposal_id, user=request.user)
+    _limit(request, group="cfp-vote", rate=vote_rate)
+    changed = _run(lambda: services.proposal_vote_add(user=request.user, proposal=proposal))
+    return {"voted": True, "changed": changed}
+
+
+@router.delete("/proposals/{proposal_id}/vote", response={200: VoteOut, **ERRORS}, auth=write_auth)
+def unvote(request: HttpRequest, proposal_id: int):
+    proposal = selectors.proposal_get_voting(pk=proposal_id, user=request.user)
+    _limit(request, group="cfp-vote", rate=vote_rate)
+    changed = _run(lambda: services.proposal_vote_remove(user=request.user, proposal=proposal))
+    return {"voted": False, "changed": changed}
+
+
+# --- organisers ---------------------------------------------------------------------------------
+
+
+def _for_review(request: HttpRequest, proposal_id: int) -> Proposal:
+    proposal = get_object_or_404(Proposal.objects.select_related("group"), pk=proposal_id)
+    return selectors.proposal_get_for_review(
+        group=proposal.group, pk=proposal.pk, user=request.user
+    )
+
+
+@router.put("/proposals/{proposal_id}/review", response={200: ReviewOut, **ERRORS}, auth=write_auth)
+def save_review(request: HttpRequest, proposal_id: int, payload: ReviewIn):
+    proposal = _for_review(request, proposal_id)
+    return _run(
+        lambda: services.review_save(
+            user=request.user, proposal=proposal, score=payload.score, note=payload.note
+        )
+    )
+
+
+@router.post(
+    "/proposals/{proposal_id}/decision", response={200: ProposalOut, **ERRORS}, auth=write_auth
+)
+def decide(request: HttpRequest, proposal_id: int, payload: DecisionIn):
+    proposal = _for_review(request, proposal_id)
+    user, message = request.user, payload.message
+    actions = {
+        Decision.accept: lambda: services.proposal_accept(
+            user=user, proposal=proposal, message=message
+        ),
+        Decision.decline: lambda: services.proposal_decline(
+            user=user, proposal=proposal, message=message
+        ),
+        Decision.vote: lambda: services.proposal_open_voting(user=user, proposal=proposal),
+        Decision.reopen: lambda: services.proposal_reopen(user=user, proposal=proposal),
+        Decision.unschedule: lambda: services.proposal_unschedule(user=user, proposal=proposal),
+    }
+    _run(actions[payload.action])
+    return Proposal.objects.select_related("group", "event").get(pk=proposal.pk)
+
+
+@router.post(
+    "/proposals/{proposal_id}/schedule", response={200: ScheduleOut, **ERRORS}, auth=write_auth
+)
+def schedule(request: HttpRequest, proposal_id: int, payload: ScheduleIn):
+    proposal = _for_review(request, proposal_id)
+    event = get_object_or_404(Event, group=proposal.group, slug=payload.event)
+    talk = _run(
+        lambda: services.proposal_schedule(user=request.user, proposal=proposal, event=event)
+    )
+    return {"proposal": proposal.pk, "talk": talk.slug, "event": event.slug, "order": talk.order}

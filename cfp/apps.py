@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CfpConfig(AppConfig):
+    name = "cfp"
+    verbose_name = "Call for talks"
+
+    def ready(self) -> None:
+        from . import demo  # noqa: F401 - connects the demo_loaded receiver
