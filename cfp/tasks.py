@@ -10,10 +10,11 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .models import Proposal, ProposalSpeaker
+
 
 @task
 def send_co_speaker_invitation(invitation_id: int) -> int:
-    from .models import ProposalSpeaker
 
     invitation = (
         ProposalSpeaker.objects.select_related("proposal", "proposal__submitter", "proposal__group")
@@ -36,7 +37,6 @@ def send_co_speaker_invitation(invitation_id: int) -> int:
 def send_proposal_decision(proposal_id: int, decision: str) -> int:
     """Tells the speakers a decision: "accepted", "declined" or "scheduled" (the wording is the
     decision's at the time it was made, even if a queue runs this later)."""
-    from .models import Proposal, ProposalSpeaker
 
     proposal = (
         Proposal.objects.select_related("submitter", "group", "event__venue")

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetups.models import Event
+from rsvp.selectors import event_attendance_counts
 
 from . import selectors
 from .coalesce import Coalescer
@@ -117,7 +118,7 @@ def add_counts_extra(render: Callable[..., dict[str, str]]) -> None:
 
 
 def render_counts_frames(*, event_id: int, stamp: str = "", detail: bool = True) -> dict[str, str]:
-    counts = selectors.attendance_counts(event_id=event_id)
+    counts = event_attendance_counts(event_id=event_id)
     everyone = render_to_string("live/fragments.html#counts", {"counts": counts, "stamp": stamp})
     frames = {"*": everyone}
     for extra in _counts_extras:

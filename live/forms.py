@@ -3,6 +3,7 @@ from django import forms
 from meetups.models import Event, Talk
 
 from .models import QUESTION_MAX_LENGTH, LiveState
+from .services import clean_question_text
 
 
 class QuestionForm(forms.Form):
@@ -19,7 +20,6 @@ class QuestionForm(forms.Form):
     qa = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
 
     def clean_text(self) -> str:
-        from .services import clean_question_text
 
         text = clean_question_text(self.cleaned_data["text"])
         if not text:

@@ -137,12 +137,3 @@ def question_ids_voted(*, user, event_id: int) -> set[int]:
             "question_id", flat=True
         )
     )
-
-
-def attendance_counts(*, event_id: int) -> dict | None:
-    """Going and checked-in numbers from the RSVP app (None when RSVPs are not installed)."""
-    try:
-        from rsvp.selectors import event_attendance_counts
-    except ImportError:
-        return None
-    return event_attendance_counts(event_id=event_id)

@@ -14,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 
 from meetups.models import Event
 from meetups.rules import is_group_organiser
+from rsvp.selectors import event_attendance_counts
 
 from . import broadcast, selectors, services
 from .forms import CurrentTalkForm, LiveSettingsForm, QuestionForm, TalkQASettingsForm
@@ -89,7 +90,7 @@ def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> 
         "audience": "presenter"
         if view == "presenter"
         else ("organiser" if organiser else "public"),
-        "counts": selectors.attendance_counts(event_id=event.pk),
+        "counts": event_attendance_counts(event_id=event.pk),
         "my_votes": selectors.question_ids_voted(user=request.user, event_id=event.pk),
         "ws_url": _ws_url(event, talk, sort, view),
         "running": selectors.event_is_running(event=event),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from meetups.models import TIME_ZONE_CHOICES, Event, Sponsor, Talk, Venue
 
 from .models import AttendeeMessage
+from .selectors import rsvp_settings_for
 from .services import EventFields
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -81,8 +82,6 @@ class EventForm(forms.Form):
     def __init__(self, *args, event: Event | None = None, default_time_zone: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if event is not None and not self.is_bound:
-            from .selectors import rsvp_settings_for
-
             settings = rsvp_settings_for(event=event)
             tz = event.time_zone
             self.initial.update(

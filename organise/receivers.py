@@ -19,6 +19,7 @@ from live.broadcast import add_counts_extra, counts_changed
 from meetups.models import Event
 
 from . import charts, selectors
+from .selectors import user_organises_any
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,6 @@ NAV_SESSION_KEY = "organise_nav"
 
 
 def remember_organiser(request, user) -> None:
-    from .selectors import user_organises_any
 
     if request is not None and hasattr(request, "session"):
         request.session[NAV_SESSION_KEY] = user_organises_any(user=user)

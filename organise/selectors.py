@@ -11,10 +11,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from cfp.models import Proposal, ProposalVote
+from live.models import Question
 from meetups.models import Event, Group, Talk
 from meetups.rules import is_group_organiser
 from rsvp.models import Rsvp, RsvpSettings
 from rsvp.selectors import attendee_list, event_attendance_counts, event_list_with_seats
+from rsvp.services import rsvp_window_problem
 
 from .models import AttendeeMessage, OrganiserInvitation
 
@@ -167,7 +169,6 @@ def rsvp_stats(
 ) -> RsvpStats:
     """The RSVP panel: counts, guests, RSVPs over time and the RSVP window; three queries
     (one fewer with the counts given, one fewer without the timeline)."""
-    from rsvp.services import rsvp_window_problem
 
     now = now or timezone.now()
     counts = counts or event_attendance_counts(event_id=event.pk)
@@ -236,7 +237,6 @@ def lineup(*, event: Event) -> Lineup:
 
 def question_counts(*, event: Event) -> dict[str, int]:
     """Questions of the whole event (every talk): asked, answered, waiting, hidden; one query."""
-    from live.models import Question
 
     return Question.objects.filter(event_id=event.pk).aggregate(
         asked=Count("pk"),
@@ -326,7 +326,6 @@ def messages_sent(*, event: Event) -> QuerySet[AttendeeMessage]:
 
 
 def questions_for_export(*, event: Event):
-    from live.models import Question
 
     return (
         Question.objects.filter(event_id=event.pk)

@@ -14,12 +14,15 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from live.selectors import live_state_get
+from live.services import live_settings_update
 from meetups.models import Event, Group, Sponsor, Venue, unique_slug
 from meetups.rules import is_group_organiser
 from rsvp.models import RsvpSettings
 
 from . import selectors, tasks
 from .models import AttendeeMessage, OrganiserInvitation
+from .receivers import dashboard_counts_changed
 
 # Paths under /organise/<group>/ that are pages, not events.
 RESERVED_SLUGS = frozenset({"new-event", "organisers", "invitations", "events"})
@@ -45,7 +48,6 @@ def _on_commit(func, **kwargs) -> None:
 
 def _announce_counts(event: Event) -> None:
     """The dashboard shows whether RSVPs are open: re-broadcast its numbers after commit."""
-    from .receivers import dashboard_counts_changed
 
     _on_commit(dashboard_counts_changed, event_id=event.pk)
 
@@ -288,8 +290,6 @@ def rsvp_window_close(*, event: Event, by: AbstractBaseUser, now: datetime | Non
 
 def live_mode_set(*, event: Event, by: AbstractBaseUser, on: bool) -> None:
     """Start or stop live mode: whether the event's Q&A takes questions (live app service)."""
-    from live.selectors import live_state_get
-    from live.services import live_settings_update
 
     _require_organiser(by, event)
     state = live_state_get(event=event)

@@ -12,12 +12,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetups.ics import event_calendar
+from meetups.models import Event
+
+from .models import AttendeeMessage, OrganiserInvitation
+from .selectors import rsvp_recipients, users_by_ids
 
 TEMPLATES = "organise/email"
 
 
 def _event(event_id: int):
-    from meetups.models import Event
 
     return Event.objects.select_related("group", "venue").filter(pk=event_id).first()
 
@@ -46,7 +49,6 @@ def _event_context(event) -> dict:
 @task
 def send_event_cancelled(event_id: int, user_ids: list[int], reason: str = "") -> int:
     """'<event> is cancelled' to everyone whose RSVP stood when it was cancelled."""
-    from .selectors import users_by_ids
 
     event = _event(event_id)
     if event is None or not event.is_cancelled:
@@ -63,7 +65,6 @@ def send_event_cancelled(event_id: int, user_ids: list[int], reason: str = "") -
 @task
 def send_event_changed(event_id: int, changes: list[str]) -> int:
     """The new date, time or venue, with an updated calendar file, to everyone still coming."""
-    from .selectors import rsvp_recipients
 
     event = _event(event_id)
     if event is None or event.status != event.Status.PUBLISHED:
@@ -79,7 +80,6 @@ def send_event_changed(event_id: int, changes: list[str]) -> int:
 
 @task
 def send_organiser_invitation(invitation_id: int) -> int:
-    from .models import OrganiserInvitation
 
     invitation = (
         OrganiserInvitation.objects.select_related("group", "invited_by")
@@ -104,8 +104,6 @@ def send_organiser_invitation(invitation_id: int) -> int:
 @task
 def send_attendee_message(message_id: int, user_ids: list[int]) -> int:
     """One organiser message, to the people chosen when it was sent."""
-    from .models import AttendeeMessage
-    from .selectors import users_by_ids
 
     record = (
         AttendeeMessage.objects.select_related("event", "event__group", "sender")

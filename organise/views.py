@@ -19,7 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.core import is_ratelimited
 
+from live import selectors as live
+from live.selectors import live_state_get
+from live.services import live_current_talk_set
 from meetups.models import Event
+from rsvp.selectors import attendee_list
 
 from . import charts, receivers, selectors, services
 from .forms import (
@@ -249,7 +253,6 @@ class _Reads:
         )
 
     def live_state(self):
-        from live.selectors import live_state_get
 
         return self._once("live", lambda: live_state_get(event=self.event))
 
@@ -258,7 +261,6 @@ class _Reads:
 
 
 def _qa_context(reads: _Reads) -> dict:
-    from live import selectors as live
 
     request, event = reads.request, reads.event
     state = reads.live_state()
@@ -389,7 +391,6 @@ def action_live(request: HttpRequest, group: str, event: str) -> HttpResponse:
 @require_POST
 @organiser_login
 def action_current_talk(request: HttpRequest, group: str, event: str) -> HttpResponse:
-    from live.services import live_current_talk_set
 
     event_obj = _event(request, group, event)
     form = CurrentTalkForm(request.POST, event=event_obj)
@@ -502,7 +503,6 @@ def _iso(value) -> str:
 @organiser_login
 def export_csv(request: HttpRequest, group: str, event: str, what: str) -> HttpResponse:
     event_obj = _event(request, group, event)
-    from rsvp.selectors import attendee_list
 
     if what == "attendees":
         rows = (

@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 
 from meetups.ics import event_calendar
 
+from .models import Rsvp
+
 
 def _qr_png(url: str) -> bytes:
     out = io.BytesIO()
@@ -23,7 +25,6 @@ def _qr_png(url: str) -> bytes:
 
 
 def _rsvp(rsvp_id: int):
-    from .models import Rsvp
 
     return Rsvp.objects.select_related("event", "event__venue", "user").filter(pk=rsvp_id).first()
 

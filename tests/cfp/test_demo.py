@@ -2,8 +2,8 @@
 
 import pytest
 
-from cfp.models import IdeaVote, Proposal, TalkIdea
 from cfp.demo import TALK_IDEAS
+from cfp.models import IdeaVote, Proposal, TalkIdea
 from meetups.demo import load_demo
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.urls import reverse
 from cfp import services
 from cfp.models import Proposal, Review
 from tests import factories
-from tests.factories import PASSWORD
 from tests.cfp.conftest import submit
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
