@@ -1,4 +1,8 @@
-"""Who may do what, as django-rules predicates (checked in views and services)."""
+"""Who may do what with groups and events, as django-rules predicates.
+
+Every app asks these (views, API routers, consumers, templates through `has_perm`), so the rule
+for "organiser of this group" and "may see this event" is written here once.
+"""
 
 import rules
 
@@ -21,5 +25,14 @@ def is_group_organiser(user, obj: Group | Event | None) -> bool:
     return group.organisers.filter(pk=user.pk).exists()
 
 
+@rules.predicate
+def is_event_public(user, event: Event | None) -> bool:
+    """Published and cancelled events are public; a draft is not."""
+    return event is not None and event.status != Event.Status.DRAFT
+
+
+# A draft exists only for its group's organisers; to everyone else it answers 404.
+can_view_event = is_event_public | is_group_organiser
+
 rules.add_perm("meetups.organise_group", is_group_organiser)
-rules.add_perm("meetups.view_draft_event", is_group_organiser)
+rules.add_perm("meetups.view_event", can_view_event)

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Event, Group, Speaker, Talk
-from .rules import is_group_organiser
+from .rules import can_view_event
 
 SEARCH_MAX_LENGTH = 100
 
@@ -67,7 +67,7 @@ def event_get_for_viewer(*, slug: str, user) -> Event:
         ),
         slug=slug,
     )
-    if event.status == Event.Status.DRAFT and not is_group_organiser(user, event):
+    if not can_view_event(user, event):
         raise Http404("No event found.")
     return event
 

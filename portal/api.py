@@ -1,5 +1,10 @@
-"""The one NinjaAPI. Each app contributes a router from its own `api.py`."""
+"""The one NinjaAPI. Each app contributes a router from its own `api.py`.
 
+Routers let a service's ServiceError through; the handler below answers it with the status of
+its kind and the one error body (`portal.api_errors.ErrorOut`), the same on every route.
+"""
+
+from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from cfp.api import router as cfp_router
@@ -8,6 +13,8 @@ from meetups.api import router as meetups_router
 from organise.api import router as organise_router
 from rsvp.api import router as rsvp_router
 
+from .errors import ServiceError
+
 api = NinjaAPI(
     title="Meetup portal API",
     version="1",
@@ -15,6 +22,13 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, error: ServiceError):
+    return api.create_response(request, error.as_body(), status=error.status)
+
+
 api.add_router("/", meetups_router)
 api.add_router("/", rsvp_router)
 api.add_router("/", live_router)

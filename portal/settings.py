@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.refusals.RefusalMiddleware",  # a ServiceError a view let through: its status
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -310,5 +311,15 @@ LIVE_COUNTS_COALESCE_SECONDS = float(
 # The biggest frame a client may send (heartbeats are ~400 bytes); run daphne with
 # --websocket-max-message-size above this so the consumer, not the server, decides (4009).
 LIVE_MAX_FRAME_BYTES = 4096
-LIVE_RATE_QUESTIONS = "5/m"
-LIVE_RATE_VOTES = "60/m"
+# One budget per action and person (portal/ratelimit.py), shared by pages, htmx and the API,
+# whatever the method. django-ratelimit rates; each can be set as RATE_LIMIT_<ACTION>, e.g.
+# RATE_LIMIT_CFP_VOTE=30/m.
+_RATE_LIMIT_DEFAULTS = {
+    "rsvp.write": "30/m",  # RSVP, guests, cancel
+    "cfp.vote": "60/m",  # idea and proposal votes, added or removed
+    "cfp.post": "20/h",  # ideas, proposals, co-speaker invitations
+    "live.question": "5/m",
+    "live.vote": "60/m",  # question votes, added or removed
+    "organise.message": "10/h",  # emails to an event's attendees
+    "organise.invite": "20/h",  # co-organiser invitations
+}
