@@ -5,13 +5,20 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an asyncio loop running in the main thread for the whole session,
-# so Django sees every later ORM call in this process (test setup, the database set-up and
-# teardown) as coming from async code. Those calls are plain synchronous code; allow them.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sync_orm_beside_playwright():
+    """Playwright's sync API keeps an asyncio loop running in the main thread from its first
+    test to the end of the session, so Django takes every later ORM call in this process (test
+    set-up, the database's teardown) for async code. Those calls are plain synchronous code:
+    allow them from the first browser test on. Browser tests run last (tests/conftest.py), so
+    every other test keeps Django's async-safety check."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")
