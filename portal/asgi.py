@@ -11,20 +11,27 @@ django.setup(set_prefix=False)
 from django.conf import settings  # noqa: E402
 
 from portal.asgi_http import ThreadPoolASGIHandler  # noqa: E402
+from portal.twisted_forms import disable_form_parsing  # noqa: E402
 
+# Under daphne, Twisted would parse each form body in memory before Django bounds it.
+disable_form_parsing()
 django_asgi_app = ThreadPoolASGIHandler(threads=settings.HTTP_THREADS)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
 from live.routing import websocket_urlpatterns  # noqa: E402
+from portal.websockets import SameOriginOnly, refuse_unknown_path  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": SameOriginOnly(
+            AuthMiddlewareStack(
+                # Last, so a path no route knows is refused rather than raised.
+                URLRouter([*websocket_urlpatterns, re_path(r"", refuse_unknown_path)])
+            )
         ),
     }
 )

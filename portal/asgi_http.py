@@ -11,6 +11,9 @@ one hop, on one of a fixed number of long-lived threads per process; requests be
 their turn on the event loop, where waiting is cheap. Each thread keeps its database
 connection between requests, as under gunicorn's threaded workers. Websockets do not pass
 through here (Channels routes them to the consumers).
+
+The request body is bounded here, before Django buffers it (portal/limits.py), and read on the
+event loop before the request takes a thread, so a slow upload does not hold one.
 """
 
 import asyncio
@@ -18,8 +21,23 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler
+
+from . import limits
+
+
+class _BodyAlreadyRead:
+    """The request's `receive`, carrying the body file read before the request took a thread."""
+
+    def __init__(self, receive, body_file):
+        self.receive = receive
+        self.body_file = body_file
+
+    async def __call__(self):
+        # After the body, Django only listens for the client going away.
+        return await self.receive()
 
 
 class ThreadPoolASGIHandler(ASGIHandler):
@@ -39,15 +57,37 @@ class ThreadPoolASGIHandler(ASGIHandler):
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        limit = limits.body_limit(scope)
+        declared = limits.declared_length(scope)
+        if declared is not None and declared > limit:
+            await limits.send_too_large(scope, send, limit)  # not a byte of the body read
+            return
+        counting = limits.CountingReceive(receive, limit)
+        try:
+            body_file = await self.read_body(counting)
+        except RequestAborted:
+            if counting.exceeded:
+                await limits.send_too_large(scope, send, limit)
+            return  # else the client went away
         free = self._free_threads_of_this_loop()
-        executor = await free.get()
+        try:
+            executor = await free.get()
+        except BaseException:
+            body_file.close()  # cancelled while waiting for a thread; handle() would close it
+            raise
         try:
             # Every thread-sensitive call of this request (signals, middleware, view, closing
             # the response) runs on `executor`'s single thread.
             async with ThreadSensitiveContext(executor=executor):
-                await self.handle(scope, receive, send)
+                await self.handle(scope, _BodyAlreadyRead(receive, body_file), send)
         finally:
             free.put_nowait(executor)
+
+    async def read_body(self, receive):
+        # handle() asks again for the body; it was read (and bounded) in __call__.
+        if isinstance(receive, _BodyAlreadyRead):
+            return receive.body_file
+        return await super().read_body(receive)
 
     async def get_response_async(self, request):
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)

@@ -83,12 +83,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.head_as_get",  # every layer from here inward sees HEAD as a GET
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.private_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -152,6 +154,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _pool_m
 # beyond this many wait on the event loop rather than each taking a thread of its own.
 HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "2"))
 
+# Request bodies (portal/limits.py, enforced in portal/asgi_http.py before Django reads them):
+# multipart uploads up to REQUEST_MAX_UPLOAD_BYTES, raised for some URL path prefixes by
+# REQUEST_MAX_UPLOAD_BYTES_BY_PATH ("/prefix/=bytes,..."); every other body far less.
+REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", str(256 * 1024)))
+REQUEST_MAX_UPLOAD_BYTES = int(os.environ.get("REQUEST_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+REQUEST_MAX_UPLOAD_BYTES_BY_PATH = {
+    prefix.strip(): int(size)
+    for prefix, _, size in (
+        item.partition("=") for item in env_list("REQUEST_MAX_UPLOAD_BYTES_BY_PATH")
+    )
+}
+# Django's own checks agree: form fields (everything but files) fit in the body limit, and
+# anything bigger than that (an upload, or the body being read) is spooled to a temporary file
+# rather than held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels: in-memory for one process; Redis when several workers must share broadcasts.
@@ -205,6 +224,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Failed logins: 10 a minute per IP address, and 5 in any 5 minutes per IP address and account
+# (portal/account_adapter.py makes "key" the address and account together, so a stranger's
+# wrong passwords slow the stranger down and never lock the owner out); then a 429 page.
+ACCOUNT_ADAPTER = "portal.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
 
 LANGUAGE_CODE = "en-au"
@@ -322,4 +345,8 @@ _RATE_LIMIT_DEFAULTS = {
     "live.vote": "60/m",  # question votes, added or removed
     "organise.message": "10/h",  # emails to an event's attendees
     "organise.invite": "20/h",  # co-organiser invitations
+}
+RATE_LIMITS = {
+    action: os.environ.get("RATE_LIMIT_" + action.upper().replace(".", "_"), rate)
+    for action, rate in _RATE_LIMIT_DEFAULTS.items()
 }
