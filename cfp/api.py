@@ -1,37 +1,29 @@
 """API for the call for talks: ideas, proposals, votes and organiser decisions.
 
-The same services as the pages, so the rules (one vote each, deadlines, who may decide) are the
-same. Every write takes `write_auth`: a session with its CSRF token, or a personal Bearer token.
+The same services and rules (`cfp.rules`) as the pages, so one vote each, deadlines and who may
+decide are the same. Every write takes `write_auth`: a session with its CSRF token, or a personal
+Bearer token. Refusals are the services' `ServiceError`, answered by `portal.api` with the status
+of their kind and the one error body; the same budgets as the pages limit votes and posts.
 """
 
 from datetime import datetime
 from enum import StrEnum
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from django_ratelimit.core import is_ratelimited
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from meetups.models import Event
-from meetups.rules import is_group_organiser
 from meetups.selectors import group_get
 from portal.api_auth import member_auth, write_auth
+from portal.api_errors import error_responses
+from portal.errors import invalid
+from portal.ratelimit import check_rate
 
-from . import selectors, services
-from .models import Proposal, TalkIdea
-from .services import CfpError
-from .views import post_rate, vote_rate
+from . import rules, selectors, services
+from .models import CallForTalks, Proposal, TalkIdea
 
 router = Router(tags=["call for talks"])
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-ERRORS = {404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class IdeaOut(Schema):
@@ -151,51 +143,41 @@ class ScheduleOut(Schema):
     order: int
 
 
-def _limit(request: HttpRequest, *, group: str, rate) -> None:
-    if is_ratelimited(request, group=group, key="user_or_ip", rate=rate, increment=True):
-        raise HttpError(429, "Too many requests. Please wait a minute and try again.")
-
-
 def _events(group, slugs: list[str]) -> list[Event]:
-    events = list(Event.objects.filter(group=group, slug__in=slugs))
+    events = selectors.event_list_by_slugs(group=group, slugs=slugs)
     if len(events) != len(set(slugs)):
-        raise HttpError(422, "Unknown event in preferred_events.")
+        raise invalid("Unknown event in preferred_events.", field="preferred_events")
     return events
 
 
 def _idea(group, pk: int | None) -> TalkIdea | None:
     if pk is None:
         return None
-    idea = TalkIdea.objects.filter(group=group, pk=pk).first()
+    idea = selectors.idea_find(group=group, pk=pk)
     if idea is None:
-        raise HttpError(422, "Unknown talk idea.")
+        raise invalid("Unknown talk idea.", field="idea")
     return idea
-
-
-def _run(action):
-    try:
-        return action()
-    except CfpError as error:
-        raise HttpError(422, str(error)) from error
 
 
 # --- reads --------------------------------------------------------------------------------------
 
 
-@router.get("/groups/{slug}/ideas", response=list[IdeaOut])
+@router.get("/groups/{slug}/ideas", response={200: list[IdeaOut], **error_responses(404)})
 @paginate(PageNumberPagination, page_size=50)
 def list_ideas(request: HttpRequest, slug: str, sort: str = "votes"):
     group = group_get(slug=slug)
     return selectors.idea_list(group=group, user=request.user, sort=sort)
 
 
-@router.get("/groups/{slug}/proposals", response=list[ProposalPublicOut])
+@router.get(
+    "/groups/{slug}/proposals",
+    response={200: list[ProposalPublicOut], **error_responses(404)},
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_proposals_in_voting(request: HttpRequest, slug: str):
     """Proposals open for the audience vote; counts are null while the group hides them."""
     group = group_get(slug=slug)
-    call = selectors.call_for_talks_get(group=group)
-    show = call.tallies_visible() or is_group_organiser(request.user, group)
+    show = rules.can_view_tallies(request.user, CallForTalks.objects.for_group(group))
     proposals = list(selectors.proposal_list_voting(group=group, user=request.user))
     return [
         {
@@ -232,19 +214,27 @@ def list_my_proposals(request: HttpRequest):
 # --- the speaker's writes -----------------------------------------------------------------------
 
 
-@router.post("/groups/{slug}/proposals", response={201: ProposalOut, **ERRORS}, auth=write_auth)
+@router.post(
+    "/groups/{slug}/proposals",
+    response={201: ProposalOut, **error_responses(404, 409, 422, 429)},
+    auth=write_auth,
+)
 def submit_proposal(request: HttpRequest, slug: str, payload: ProposalIn):
     group = group_get(slug=slug)
-    _limit(request, group="cfp-post", rate=post_rate)
+    check_rate(request, "cfp.post")
     data = payload.dict()
     data["audience_level"] = str(data["audience_level"])
     data["idea"] = _idea(group, data["idea"])
     data["preferred_events"] = _events(group, data["preferred_events"])
-    proposal = _run(lambda: services.proposal_submit(user=request.user, group=group, **data))
+    proposal = services.proposal_submit(user=request.user, group=group, **data)
     return Status(201, selectors.proposal_get_own(pk=proposal.pk, user=request.user))
 
 
-@router.patch("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, auth=write_auth)
+@router.patch(
+    "/proposals/{proposal_id}",
+    response={200: ProposalOut, **error_responses(404, 409, 422)},
+    auth=write_auth,
+)
 def edit_proposal(request: HttpRequest, proposal_id: int, payload: ProposalPatch):
     proposal = selectors.proposal_get_own(pk=proposal_id, user=request.user)
     data = payload.dict(exclude_unset=True)
@@ -255,86 +245,84 @@ def edit_proposal(request: HttpRequest, proposal_id: int, payload: ProposalPatch
     if data.get("preferred_events") is not None:
         data["preferred_events"] = _events(proposal.group, data["preferred_events"])
     data = {k: v for k, v in data.items() if v is not None or k == "idea"}
-    _run(lambda: services.proposal_update(user=request.user, proposal=proposal, **data))
+    services.proposal_update(user=request.user, proposal=proposal, **data)
     return selectors.proposal_get_own(pk=proposal_id, user=request.user)
 
 
 @router.post(
-    "/proposals/{proposal_id}/withdraw", response={200: ProposalOut, **ERRORS}, auth=write_auth
+    "/proposals/{proposal_id}/withdraw",
+    response={200: ProposalOut, **error_responses(404, 409, 422)},
+    auth=write_auth,
 )
 def withdraw_proposal(request: HttpRequest, proposal_id: int):
     proposal = selectors.proposal_get_own(pk=proposal_id, user=request.user)
-    _run(lambda: services.proposal_withdraw(user=request.user, proposal=proposal))
+    services.proposal_withdraw(user=request.user, proposal=proposal)
     return selectors.proposal_get_own(pk=proposal_id, user=request.user)
 
 
 # --- audience votes -----------------------------------------------------------------------------
 
 
-@router.post("/proposals/{proposal_id}/vote", response={200: VoteOut, **ERRORS}, auth=write_auth)
+VOTE_ERRORS = error_responses(403, 404, 409, 422, 429)
+
+
+@router.post(
+    "/proposals/{proposal_id}/vote", response={200: VoteOut, **VOTE_ERRORS}, auth=write_auth
+)
 def vote(request: HttpRequest, proposal_id: int):
     proposal = selectors.proposal_get_voting(pk=proposal_id, user=request.user)
-    _limit(request, group="cfp-vote", rate=vote_rate)
-    changed = _run(lambda: services.proposal_vote_add(user=request.user, proposal=proposal))
+    check_rate(request, "cfp.vote")
+    changed = services.proposal_vote_add(user=request.user, proposal=proposal)
     return {"voted": True, "changed": changed}
 
 
-@router.delete("/proposals/{proposal_id}/vote", response={200: VoteOut, **ERRORS}, auth=write_auth)
+@router.delete(
+    "/proposals/{proposal_id}/vote", response={200: VoteOut, **VOTE_ERRORS}, auth=write_auth
+)
 def unvote(request: HttpRequest, proposal_id: int):
     proposal = selectors.proposal_get_voting(pk=proposal_id, user=request.user)
-    _limit(request, group="cfp-vote", rate=vote_rate)
-    changed = _run(lambda: services.proposal_vote_remove(user=request.user, proposal=proposal))
+    check_rate(request, "cfp.vote")
+    changed = services.proposal_vote_remove(user=request.user, proposal=proposal)
     return {"voted": False, "changed": changed}
 
 
 # --- organisers ---------------------------------------------------------------------------------
 
 
-def _for_review(request: HttpRequest, proposal_id: int) -> Proposal:
-    proposal = get_object_or_404(Proposal.objects.select_related("group"), pk=proposal_id)
-    return selectors.proposal_get_for_review(
-        group=proposal.group, pk=proposal.pk, user=request.user
-    )
-
-
-@router.put("/proposals/{proposal_id}/review", response={200: ReviewOut, **ERRORS}, auth=write_auth)
+@router.put(
+    "/proposals/{proposal_id}/review",
+    response={200: ReviewOut, **error_responses(404, 422)},
+    auth=write_auth,
+)
 def save_review(request: HttpRequest, proposal_id: int, payload: ReviewIn):
-    proposal = _for_review(request, proposal_id)
-    return _run(
-        lambda: services.review_save(
-            user=request.user, proposal=proposal, score=payload.score, note=payload.note
-        )
+    proposal = selectors.proposal_get_for_review(pk=proposal_id, user=request.user)
+    return services.review_save(
+        user=request.user, proposal=proposal, score=payload.score, note=payload.note
     )
 
 
 @router.post(
-    "/proposals/{proposal_id}/decision", response={200: ProposalOut, **ERRORS}, auth=write_auth
+    "/proposals/{proposal_id}/decision",
+    response={200: ProposalOut, **error_responses(404, 409, 422)},
+    auth=write_auth,
 )
 def decide(request: HttpRequest, proposal_id: int, payload: DecisionIn):
-    proposal = _for_review(request, proposal_id)
-    user, message = request.user, payload.message
-    actions = {
-        Decision.accept: lambda: services.proposal_accept(
-            user=user, proposal=proposal, message=message
-        ),
-        Decision.decline: lambda: services.proposal_decline(
-            user=user, proposal=proposal, message=message
-        ),
-        Decision.vote: lambda: services.proposal_open_voting(user=user, proposal=proposal),
-        Decision.reopen: lambda: services.proposal_reopen(user=user, proposal=proposal),
-        Decision.unschedule: lambda: services.proposal_unschedule(user=user, proposal=proposal),
-    }
-    _run(actions[payload.action])
+    proposal = selectors.proposal_get_for_review(pk=proposal_id, user=request.user)
+    services.proposal_decide(
+        user=request.user, proposal=proposal, action=str(payload.action), message=payload.message
+    )
     return Proposal.objects.select_related("group", "event").get(pk=proposal.pk)
 
 
 @router.post(
-    "/proposals/{proposal_id}/schedule", response={200: ScheduleOut, **ERRORS}, auth=write_auth
+    "/proposals/{proposal_id}/schedule",
+    response={200: ScheduleOut, **error_responses(404, 409, 422)},
+    auth=write_auth,
 )
 def schedule(request: HttpRequest, proposal_id: int, payload: ScheduleIn):
-    proposal = _for_review(request, proposal_id)
-    event = get_object_or_404(Event, group=proposal.group, slug=payload.event)
-    talk = _run(
-        lambda: services.proposal_schedule(user=request.user, proposal=proposal, event=event)
+    proposal = selectors.proposal_get_for_review(pk=proposal_id, user=request.user)
+    event = selectors.event_get_for_lineup(
+        group=proposal.group, slug=payload.event, user=request.user
     )
+    talk = services.proposal_schedule(user=request.user, proposal=proposal, event=event)
     return {"proposal": proposal.pk, "talk": talk.slug, "event": event.slug, "order": talk.order}

@@ -1,11 +1,11 @@
-"""Forms for the call for talks. Rules that need the database live in meetups.services."""
+"""Forms for the call for talks. Rules that need the database are in cfp.services and cfp.rules."""
 
 from django import forms
 
 from meetups.models import Event
 
 from .models import CallForTalks, Proposal, TalkIdea
-from .services import PHOTO_MAX_BYTES
+from .services.speakers import PHOTO_MAX_BYTES
 
 
 class IdeaForm(forms.ModelForm):

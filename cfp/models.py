@@ -14,6 +14,15 @@ from meetups.models import Event, Group, Talk
 DEFAULT_TALK_LENGTHS = "5,10,20,30"
 
 
+class CallForTalksManager(models.Manager):
+    def for_group(self, group: Group) -> "CallForTalks":
+        """The group's call; a group that never configured one has the default (open all year,
+        members may post ideas, no voting window) without a row being written."""
+        call = self.filter(group=group).first() or self.model()
+        call.group = group  # the caller's instance: asking the call's rules needs no query
+        return call
+
+
 class CallForTalks(models.Model):
     """A group's rolling call for talks: when proposals and votes are taken, and voting rules.
 
@@ -39,6 +48,8 @@ class CallForTalks(models.Model):
     voting_requires_rsvp = models.BooleanField(
         default=False, help_text="Only members who RSVP'd to or attended an event may vote."
     )
+
+    objects = CallForTalksManager()
 
     class Meta:
         db_table = "meetups_callfortalks"  # kept from when it lived in meetups

@@ -1,43 +1,26 @@
-"""Reads for the call for talks: ideas, proposals, votes, reviews and the line-up."""
+"""Reads for the call for talks: ideas, proposals, votes, reviews, speakers and the line-up.
+
+A thing the reader may not see answers as if it did not exist (`portal.errors.not_found`).
+The group's call itself is `CallForTalks.objects.for_group(group)`.
+"""
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from meetups.models import Event, Group, Talk
-from meetups.rules import is_group_organiser
-from rsvp.models import Rsvp
+from meetups.models import Event, Group, Speaker, Talk
+from portal.errors import invalid, not_found
+from portal.invitations import invitation_get
 
-from .models import (
-    CallForTalks,
-    IdeaVote,
-    Proposal,
-    ProposalSpeaker,
-    ProposalVote,
-    Review,
-    TalkIdea,
-)
+from . import rules
+from .models import IdeaVote, Proposal, ProposalSpeaker, ProposalVote, Review, TalkIdea
 
 IDEA_SORTS = {"votes": ("-vote_count", "-created_at", "-pk"), "newest": ("-created_at", "-pk")}
 
 
-def call_for_talks_get(*, group: Group) -> CallForTalks:
-    """The group's call; a group that never configured one has the default (open all year,
-    members may post ideas, no voting window) without a row being written."""
-    call = CallForTalks.objects.filter(group=group).first()
-    return call or CallForTalks(group=group)
-
-
-def voter_is_eligible(*, user, group: Group) -> bool:
-    """Whether the user RSVP'd (going, now or in the past) to, or checked in at, one of the
-    group's events: the rule for calls that restrict voting to attendees."""
-    if not user.is_authenticated:
-        return False
-    return Rsvp.objects.filter(
-        Q(status=Rsvp.Status.GOING) | Q(checked_in_at__isnull=False),
-        user=user,
-        event__group=group,
-    ).exists()
+def _get(queryset: QuerySet, message: str, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise not_found(message) from None
 
 
 def _voted_by(model, field: str, user):
@@ -46,10 +29,13 @@ def _voted_by(model, field: str, user):
     return Exists(model.objects.filter(**{field: OuterRef("pk")}, user=user))
 
 
+# --- talk ideas ---------------------------------------------------------------------------------
+
+
 def _visible_proposals(user, group: Group) -> QuerySet[Proposal]:
     """Proposals a viewer may see listed under an idea: the public ones, their own, and all
     but withdrawn ones for the group's organisers."""
-    if is_group_organiser(user, group):
+    if rules.is_cfp_organiser(user, group):
         return Proposal.objects.exclude(status=Proposal.Status.WITHDRAWN)
     visible = Q(status__in=Proposal.PUBLIC_STATUSES)
     if user.is_authenticated:
@@ -72,8 +58,38 @@ def idea_list(*, group: Group, user, sort: str = "votes") -> QuerySet[TalkIdea]:
     )
 
 
-def idea_get(*, group: Group, pk: int, user) -> TalkIdea:
-    return get_object_or_404(idea_list(group=group, user=user), pk=pk)
+def idea_get_for_board(*, group: Group, pk: int, user) -> TalkIdea:
+    """One idea as the board shows it (votes, the viewer's vote, the proposals they may see)."""
+    return _get(idea_list(group=group, user=user), "No idea found.", pk=pk)
+
+
+def idea_get(*, group: Group, pk: int) -> TalkIdea:
+    return _get(TalkIdea.objects.select_related("group"), "No idea found.", group=group, pk=pk)
+
+
+def idea_find(*, group: Group, pk: int | str | None) -> TalkIdea | None:
+    """The group's idea with this id, or None (a form's optional choice, a link's `?idea=`)."""
+    if pk is None or not str(pk).isdigit():
+        return None
+    return TalkIdea.objects.filter(group=group, pk=int(pk)).first()
+
+
+# --- speakers -----------------------------------------------------------------------------------
+
+
+def speaker_get_mine(*, user) -> Speaker | None:
+    return Speaker.objects.filter(user=user).prefetch_related("links").first()
+
+
+def speaker_exists(*, user) -> bool:
+    return Speaker.objects.filter(user=user).exists()
+
+
+def speaker_get(*, slug: str) -> Speaker:
+    return _get(Speaker.objects.all(), "No speaker found.", slug=slug)
+
+
+# --- proposals ----------------------------------------------------------------------------------
 
 
 def _with_speakers(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
@@ -81,41 +97,6 @@ def _with_speakers(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     return proposals.select_related("submitter__speaker_profile").prefetch_related(
         Prefetch("co_speakers", queryset=co_speakers)
     )
-
-
-def proposal_list_voting(*, group: Group, user) -> QuerySet[Proposal]:
-    """Proposals on the voting page, each with its vote count and whether the viewer voted."""
-    return _with_speakers(
-        Proposal.objects.filter(group=group, status=Proposal.Status.IN_VOTING)
-        .select_related("idea__group")
-        .annotate(
-            vote_count=Count("votes", distinct=True),
-            voted=_voted_by(ProposalVote, "proposal", user),
-        )
-        .order_by("created_at", "pk")
-    )
-
-
-def proposal_get_voting(*, pk: int, user) -> Proposal:
-    return get_object_or_404(
-        Proposal.objects.filter(status=Proposal.Status.IN_VOTING)
-        .select_related("group")
-        .annotate(
-            vote_count=Count("votes", distinct=True),
-            voted=_voted_by(ProposalVote, "proposal", user),
-        ),
-        pk=pk,
-    )
-
-
-def proposal_tallies(*, group: Group) -> dict[int, int]:
-    """Vote counts of the proposals in voting, by proposal id (for the live tally refresh)."""
-    rows = (
-        Proposal.objects.filter(group=group, status=Proposal.Status.IN_VOTING)
-        .annotate(vote_count=Count("votes"))
-        .values_list("pk", "vote_count")
-    )
-    return dict(rows)
 
 
 def proposal_list_mine(*, user) -> QuerySet[Proposal]:
@@ -132,9 +113,10 @@ def proposal_list_mine(*, user) -> QuerySet[Proposal]:
 def proposal_get_for_speaker(*, pk: int, user) -> Proposal:
     """A proposal page for its submitter or an accepted co-speaker; 404 for anyone else."""
     if not user.is_authenticated:
-        raise Http404("No proposal found.")
-    return get_object_or_404(
+        raise not_found("No proposal found.")
+    return _get(
         _with_speakers(proposal_list_mine(user=user)).prefetch_related("preferred_events"),
+        "No proposal found.",
         pk=pk,
     )
 
@@ -142,12 +124,69 @@ def proposal_get_for_speaker(*, pk: int, user) -> Proposal:
 def proposal_get_own(*, pk: int, user) -> Proposal:
     """A proposal its submitter may edit or withdraw; 404 for anyone else."""
     if not user.is_authenticated:
-        raise Http404("No proposal found.")
-    return get_object_or_404(
+        raise not_found("No proposal found.")
+    return _get(
         Proposal.objects.select_related("group", "idea").prefetch_related("preferred_events"),
+        "No proposal found.",
         pk=pk,
         submitter=user,
     )
+
+
+def co_speaker_get(*, proposal: Proposal, pk: int) -> ProposalSpeaker:
+    return _get(proposal.co_speakers.all(), "No co-speaker found.", pk=pk)
+
+
+def co_speaker_invitation_get(*, token: str) -> ProposalSpeaker:
+    """An invitation still waiting for its co-speaker; a used or unknown token is not found."""
+    return invitation_get(
+        ProposalSpeaker.objects.select_related("proposal__group", "proposal__submitter").filter(
+            status=ProposalSpeaker.Status.INVITED
+        ),
+        token=token,
+    )
+
+
+# --- audience voting ----------------------------------------------------------------------------
+
+
+def proposal_list_voting(*, group: Group, user) -> QuerySet[Proposal]:
+    """Proposals on the voting page, each with its vote count and whether the viewer voted."""
+    return _with_speakers(
+        Proposal.objects.filter(group=group, status=Proposal.Status.IN_VOTING)
+        .select_related("idea__group")
+        .annotate(
+            vote_count=Count("votes", distinct=True),
+            voted=_voted_by(ProposalVote, "proposal", user),
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def proposal_get_voting(*, pk: int, user) -> Proposal:
+    return _get(
+        Proposal.objects.filter(status=Proposal.Status.IN_VOTING)
+        .select_related("group")
+        .annotate(
+            vote_count=Count("votes", distinct=True),
+            voted=_voted_by(ProposalVote, "proposal", user),
+        ),
+        "No proposal in voting.",
+        pk=pk,
+    )
+
+
+def proposal_tallies(*, group: Group) -> dict[int, int]:
+    """Vote counts of the proposals in voting, by proposal id (for the live tally refresh)."""
+    rows = (
+        Proposal.objects.filter(group=group, status=Proposal.Status.IN_VOTING)
+        .annotate(vote_count=Count("votes"))
+        .values_list("pk", "vote_count")
+    )
+    return dict(rows)
+
+
+# --- organisers' review and line-up -------------------------------------------------------------
 
 
 def proposal_list_review(
@@ -160,8 +199,8 @@ def proposal_list_review(
 ) -> QuerySet[Proposal]:
     """Every proposal of the group for its organisers: votes, average score, the organiser's
     own review, speakers. Non-organisers get 404."""
-    if not is_group_organiser(user, group):
-        raise Http404("No group found.")
+    if not rules.can_review(user, group):
+        raise not_found("No group found.")
     proposals = Proposal.objects.filter(group=group)
     if status:
         proposals = proposals.filter(status=status)
@@ -171,7 +210,7 @@ def proposal_list_review(
         proposals = proposals.filter(idea_id=idea)
     my_review = Review.objects.filter(reviewer=user)
     return _with_speakers(
-        proposals.select_related("idea__group", "event")
+        proposals.select_related("group", "idea__group", "event")
         .annotate(
             vote_count=Count("votes", distinct=True),
             average_score=Avg("reviews__score"),
@@ -181,19 +220,28 @@ def proposal_list_review(
     )
 
 
-def proposal_get_for_review(*, group: Group, pk: int, user) -> Proposal:
-    return get_object_or_404(
-        proposal_list_review(group=group, user=user).prefetch_related("preferred_events"), pk=pk
+def proposal_get_for_review(*, pk: int, user, group: Group | None = None) -> Proposal:
+    """One proposal of `group` (default: whichever group it is in) for its organisers."""
+    if group is None:
+        group = _get(Group.objects.all(), "No proposal found.", proposals__pk=pk)
+    return _get(
+        proposal_list_review(group=group, user=user).prefetch_related("preferred_events"),
+        "No proposal found.",
+        pk=pk,
     )
-
-
-def review_get_mine(*, proposal: Proposal, user) -> Review | None:
-    return Review.objects.filter(proposal=proposal, reviewer=user).first()
 
 
 def event_list_for_scheduling(*, group: Group) -> QuerySet[Event]:
     """Events an accepted talk can go on: the group's upcoming ones, drafts included."""
     return Event.objects.filter(group=group).exclude(status=Event.Status.CANCELLED).upcoming()
+
+
+def event_get_for_lineup(*, group: Group, slug: str, user) -> Event:
+    """One of the group's events (drafts and past ones included) for its organisers to put
+    talks on; 404 for anyone else."""
+    if not rules.can_review(user, group):
+        raise not_found("No event found.")
+    return _get(Event.objects.select_related("group"), "No event found.", group=group, slug=slug)
 
 
 def agenda_list(*, event: Event) -> list[Talk]:
@@ -205,10 +253,15 @@ def agenda_list(*, event: Event) -> list[Talk]:
     )
 
 
-def event_get_for_organiser(*, group: Group, slug: str, user) -> Event:
-    if not is_group_organiser(user, group):
-        raise Http404("No event found.")
-    return get_object_or_404(Event.objects.select_related("group"), group=group, slug=slug)
+def agenda_talk_get(*, event: Event, talk_id: str) -> Talk:
+    """A talk on this event's agenda, by the id a form sent (none sent: INVALID)."""
+    if not talk_id:
+        raise invalid("Choose a talk to move.", field="talk")
+    if not talk_id.isdigit():
+        raise not_found("No talk found.")
+    return _get(
+        Talk.objects.select_related("event__group"), "No talk found.", event=event, pk=int(talk_id)
+    )
 
 
 def proposal_list_unscheduled(*, group: Group) -> list[Proposal]:
@@ -220,3 +273,8 @@ def proposal_list_unscheduled(*, group: Group) -> list[Proposal]:
             )
         )
     )
+
+
+def event_list_by_slugs(*, group: Group, slugs: list[str]) -> list[Event]:
+    """The group's events with these slugs (fewer if some are not the group's)."""
+    return list(Event.objects.filter(group=group, slug__in=slugs))

@@ -2,41 +2,41 @@
 
 from django.urls import path
 
-from . import views
+from .views import ideas, lineup, proposals, review, speaker, voting
 
 app_name = "cfp"
 
 urlpatterns = [
-    path("groups/<slug:slug>/ideas/", views.idea_board, name="idea_board"),
-    path("groups/<slug:slug>/ideas/<int:pk>/", views.idea_detail, name="idea_detail"),
-    path("groups/<slug:slug>/ideas/<int:pk>/vote/", views.idea_vote, name="idea_vote"),
-    path("groups/<slug:slug>/ideas/<int:pk>/delete/", views.idea_delete, name="idea_delete"),
-    path("groups/<slug:slug>/propose/", views.proposal_create, name="proposal_create"),
-    path("groups/<slug:slug>/vote/", views.voting, name="voting"),
-    path("groups/<slug:slug>/vote/tallies/", views.voting_tallies, name="voting_tallies"),
-    path("groups/<slug:slug>/review/", views.review_list, name="review_list"),
-    path("groups/<slug:slug>/review/<int:pk>/", views.review_detail, name="review_detail"),
-    path("groups/<slug:slug>/review/<int:pk>/score/", views.review_score, name="review_score"),
-    path("groups/<slug:slug>/review/<int:pk>/decide/", views.review_decide, name="review_decide"),
+    path("groups/<slug:slug>/ideas/", ideas.idea_board, name="idea_board"),
+    path("groups/<slug:slug>/ideas/<int:pk>/", ideas.idea_detail, name="idea_detail"),
+    path("groups/<slug:slug>/ideas/<int:pk>/vote/", ideas.idea_vote, name="idea_vote"),
+    path("groups/<slug:slug>/ideas/<int:pk>/delete/", ideas.idea_delete, name="idea_delete"),
+    path("groups/<slug:slug>/propose/", proposals.proposal_create, name="proposal_create"),
+    path("groups/<slug:slug>/vote/", voting.voting, name="voting"),
+    path("groups/<slug:slug>/vote/tallies/", voting.voting_tallies, name="voting_tallies"),
+    path("groups/<slug:slug>/review/", review.review_list, name="review_list"),
+    path("groups/<slug:slug>/review/<int:pk>/", review.review_detail, name="review_detail"),
+    path("groups/<slug:slug>/review/<int:pk>/score/", review.review_score, name="review_score"),
+    path("groups/<slug:slug>/review/<int:pk>/decide/", review.review_decide, name="review_decide"),
     path(
         "groups/<slug:slug>/review/<int:pk>/schedule/",
-        views.review_schedule,
+        review.review_schedule,
         name="review_schedule",
     ),
-    path("groups/<slug:slug>/lineup/<slug:event_slug>/", views.lineup, name="lineup"),
-    path("groups/<slug:slug>/call-for-talks/", views.cfp_settings, name="settings"),
-    path("proposals/", views.my_proposals, name="my_proposals"),
-    path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
-    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
-    path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
-    path("proposals/<int:pk>/vote/", views.proposal_vote, name="proposal_vote"),
-    path("proposals/<int:pk>/co-speakers/", views.co_speaker_invite, name="co_speaker_invite"),
+    path("groups/<slug:slug>/lineup/<slug:event_slug>/", lineup.lineup, name="lineup"),
+    path("groups/<slug:slug>/call-for-talks/", review.cfp_settings, name="settings"),
+    path("proposals/", proposals.my_proposals, name="my_proposals"),
+    path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
+    path("proposals/<int:pk>/vote/", voting.proposal_vote, name="proposal_vote"),
+    path("proposals/<int:pk>/co-speakers/", proposals.co_speaker_invite, name="co_speaker_invite"),
     path(
         "proposals/<int:pk>/co-speakers/<int:invitation_pk>/remove/",
-        views.co_speaker_remove,
+        proposals.co_speaker_remove,
         name="co_speaker_remove",
     ),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
-    path("speaker-profile/", views.speaker_profile, name="speaker_profile"),
-    path("speakers/<slug:slug>/photo/", views.speaker_photo, name="speaker_photo"),
+    path("invitations/<str:token>/", proposals.invitation, name="invitation"),
+    path("speaker-profile/", speaker.speaker_profile, name="speaker_profile"),
+    path("speakers/<slug:slug>/photo/", speaker.speaker_photo, name="speaker_photo"),
 ]

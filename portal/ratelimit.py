@@ -12,17 +12,14 @@ from django_ratelimit.core import is_ratelimited
 
 from .errors import Kind, ServiceError
 
-_PERIODS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
+_PERIODS = {"s": "a second", "m": "a minute", "h": "an hour", "d": "a day"}
 
 
 def _describe(rate: str) -> tuple[str, str]:
     """'20/h' -> ('20 times an hour', 'an hour')."""
     count, _, period = rate.partition("/")
-    unit = _PERIODS.get(period[-1:], "minute")
-    return (
-        f"{count} {'time' if count == '1' else 'times'} a{'n' if unit == 'hour' else ''} {unit}",
-        unit,
-    )
+    per = _PERIODS.get(period[-1:], "a minute")
+    return f"{count} {'time' if count == '1' else 'times'} {per}", per
 
 
 def check_rate(request: HttpRequest, action: str) -> None:

@@ -95,14 +95,22 @@ def test_api_submit_bad_length_422(client, group, member):
     body = {"title": "T", "abstract": "A", "length_minutes": 17}
     response = post(client, f"/api/groups/{group.slug}/proposals", body, **bearer(member))
     assert response.status_code == 422
-    assert response.json() == {"detail": "Choose a length of 5, 10, 20, 30 minutes."}
+    assert response.json() == {
+        "detail": "Choose a length of 5, 10, 20, 30 minutes.",
+        "kind": "invalid",
+        "field": "length_minutes",
+    }
 
 
-def test_api_submit_after_close_422(client, group, member):
+def test_api_submit_after_close_409(client, group, member):
     CallForTalks.objects.create(group=group, closes_at=timezone.now() - timedelta(hours=1))
     body = {"title": "T", "abstract": "A", "length_minutes": 10}
     response = post(client, f"/api/groups/{group.slug}/proposals", body, **bearer(member))
-    assert response.json() == {"detail": "The call for talks is closed."}
+    assert (response.status_code, response.json()) == (
+        409,
+        {"detail": "The call for talks is closed.", "kind": "conflict", "field": None},
+    )
+    assert Proposal.objects.count() == 0
 
 
 def test_api_edit_and_withdraw_own_proposal(client, proposal, speaker_user):
@@ -144,22 +152,30 @@ def test_api_vote_on_submitted_proposal_404(client, proposal, member):
     assert post(client, f"/api/proposals/{proposal.pk}/vote", **bearer(member)).status_code == 404
 
 
-def test_api_vote_window_closed_422(client, voting_proposal, member, open_call):
+def test_api_vote_window_closed_409(client, voting_proposal, member, open_call):
     open_call.voting_closes_at = timezone.now() - timedelta(seconds=1)
     open_call.save()
     response = post(client, f"/api/proposals/{voting_proposal.pk}/vote", **bearer(member))
-    assert (response.status_code, response.json()) == (422, {"detail": "Voting is closed."})
+    assert (response.status_code, response.json()) == (
+        409,
+        {"detail": "Voting is closed.", "kind": "conflict", "field": None},
+    )
+    assert ProposalVote.objects.count() == 0
 
 
 def test_api_vote_rate_limited_429(client, voting_proposal, member, settings):
-    settings.CFP_VOTE_RATE = "3/h"  # an hour-long window will not roll over mid-test
+    # An hour-long window will not roll over mid-test.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.vote": "3/h"}
     auth = bearer(member)
     url = f"/api/proposals/{voting_proposal.pk}/vote"
     statuses = [post(client, url, **auth).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    assert post(client, url, **auth).json() == {
-        "detail": "Too many requests. Please wait a minute and try again."
-    }
+    body = post(client, url, **auth).json()
+    assert (body["kind"], body["field"]) == ("rate_limited", None)
+    assert body["detail"].startswith(
+        "You are going a little fast: this can be done 3 times an hour."
+    )
+    assert ProposalVote.objects.filter(proposal=voting_proposal).count() == 1
 
 
 def test_api_organiser_review_accept_and_schedule(
@@ -207,12 +223,16 @@ def test_api_review_decisions_404_for_non_organisers(client, proposal, who, requ
     assert (proposal.status, proposal.reviews.count()) == ("submitted", 0)
 
 
-def test_api_decision_bad_transition_422(client, proposal, organiser):
+def test_api_decision_bad_transition_409(client, proposal, organiser):
     auth = bearer(organiser)
     post(client, f"/api/proposals/{proposal.pk}/decision", {"action": "decline"}, **auth)
     response = post(client, f"/api/proposals/{proposal.pk}/decision", {"action": "accept"}, **auth)
-    assert response.status_code == 422
-    assert response.json() == {"detail": "A proposal that is declined cannot become accepted."}
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "A proposal that is declined cannot become accepted.",
+        "kind": "conflict",
+        "field": None,
+    }
 
 
 def test_api_my_proposals_includes_private_fields(client, proposal, speaker_user):

@@ -14,7 +14,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from cfp import services
-from cfp.models import CallForTalks, ProposalVote
+from cfp.models import CallForTalks, ProposalSpeaker, ProposalVote
+from portal.errors import ServiceError
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -82,3 +83,25 @@ def test_negative_control_without_constraint_duplicates_appear(voting):
         duplicates = cursor.fetchone()[0]
         cursor.execute("DROP TABLE cfp_vote_control")
     assert duplicates > 1
+
+
+def test_co_speaker_accept_racing_users_one_wins(voting):
+    """One invitation, many people clicking its link at once: exactly one becomes the
+    co-speaker (portal.invitations locks the row); the others find it used (not found)."""
+    submitter = voting.submitter
+    invitation = services.co_speaker_invite(user=submitter, proposal=voting, email="co@example.com")
+    users = [factories.make_user() for _ in range(THREADS)]
+
+    def accept(i: int) -> str:
+        try:
+            services.co_speaker_accept(user=users[i], token=invitation.token)
+        except ServiceError as error:
+            return str(error.kind)
+        return "accepted"
+
+    results = race(THREADS, accept)
+    assert sorted(set(results)) == ["accepted", "not_found"]
+    assert results.count("accepted") == 1
+    accepted = ProposalSpeaker.objects.get(pk=invitation.pk)
+    assert accepted.status == ProposalSpeaker.Status.ACCEPTED
+    assert accepted.user in users

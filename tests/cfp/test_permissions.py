@@ -4,11 +4,18 @@ The fixture data holds a submitted proposal with a private note, an organiser's 
 and a proposal in voting; only the right people may see each.
 """
 
+import json
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from cfp import services
-from cfp.models import Proposal, Review
+from cfp.models import CallForTalks, Proposal, ProposalVote, Review
+from portal.services import api_token_create
+from rsvp.services import rsvp_create
 from tests import factories
 from tests.cfp.conftest import submit
 from tests.factories import PASSWORD
@@ -227,3 +234,275 @@ def test_organiser_writes_allowed_for_organiser(client, group, world):
         "Agenda talk",
         HIDDEN_TITLE,
     ]
+
+
+# --- every rule on the page and the API alike (cfp.rules) ------------------------------------
+#
+# Each rule below answers the same way on the page and on the API route that asks it: not the
+# person's to know about is 404 on both, a rule they can see is 403, a state that does not allow
+# it now is 409. Anonymous API writes are 401 (no credentials), anonymous page writes go to the
+# login page.
+
+
+def _api_as(world, role) -> dict:
+    user = world["users"][role]
+    if user is None:
+        return {}
+    _, raw = api_token_create(user=user, name="matrix")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def _api(client, method, url, body=None, **auth):
+    return getattr(client, method)(
+        url, json.dumps(body or {}), content_type="application/json", **auth
+    )
+
+
+def _api_writes(world) -> dict[str, tuple[str, str, dict]]:
+    pk = world["proposal"].pk
+    return {
+        "review": ("put", f"/api/proposals/{pk}/review", {"score": 5, "note": ""}),
+        "decision": ("post", f"/api/proposals/{pk}/decision", {"action": "vote"}),
+        "schedule": ("post", f"/api/proposals/{pk}/schedule", {"event": world["event"].slug}),
+        "edit": ("patch", f"/api/proposals/{pk}", {"title": "Hijacked"}),
+        "withdraw": ("post", f"/api/proposals/{pk}/withdraw", {}),
+    }
+
+
+# cfp.review for review, decision and schedule; cfp.manage_proposal (the submitter) with
+# cfp.edit_proposal for edit and withdraw. The organiser may schedule, but a submitted proposal
+# is not accepted yet: the rule lets them through and the state says no (409).
+API_WRITE_MATRIX = {
+    "review": {"anonymous": 401, "member": 404, "speaker": 404, "other_organiser": 404,
+               "organiser": 200},
+    "decision": {"anonymous": 401, "member": 404, "speaker": 404, "other_organiser": 404,
+                 "organiser": 200},
+    "schedule": {"anonymous": 401, "member": 404, "speaker": 404, "other_organiser": 404,
+                 "organiser": 409},
+    "edit": {"anonymous": 401, "member": 404, "speaker": 200, "other_organiser": 404,
+             "organiser": 404},
+    "withdraw": {"anonymous": 401, "member": 404, "speaker": 200, "other_organiser": 404,
+                 "organiser": 404},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(API_WRITE_MATRIX))
+def test_api_writes_follow_the_same_rules(client, world, role, action):
+    method, url, body = _api_writes(world)[action]
+    before = _state(world)
+    response = _api(client, method, url, body, **_api_as(world, role))
+    assert response.status_code == API_WRITE_MATRIX[action][role]
+    if response.status_code != 200:
+        assert _state(world) == before
+    if response.status_code in (404, 409):
+        assert set(response.json()) == {"detail", "kind", "field"}
+
+
+def _closed_call(open_call):
+    open_call.closes_at = timezone.now() - timedelta(minutes=1)
+    open_call.save()
+
+
+def test_rule_edit_proposal_closed_call_is_409_on_page_and_api(client, group, world, open_call):
+    """cfp.edit_proposal: the submitter, while the call is open and nothing is decided."""
+    _closed_call(open_call)
+    proposal = world["proposal"]
+    before = _state(world)
+    _client_as(client, world, "speaker")
+    detail = client.get(reverse("cfp:proposal_detail", kwargs={"pk": proposal.pk}))
+    assert detail.context["may_edit"] is False
+    assert (
+        reverse("cfp:proposal_withdraw", kwargs={"pk": proposal.pk}) not in detail.content.decode()
+    )
+
+    data = {"title": "Late", "abstract": "x", "length_minutes": 20, "audience_level": "everyone"}
+    page = client.post(
+        reverse("cfp:proposal_edit", kwargs={"pk": proposal.pk}), data, HTTP_HX_REQUEST="true"
+    )
+    assert page.status_code == 409
+    assert (
+        "The call for talks is closed, so proposals can no longer change." in page.content.decode()
+    )
+    auth = _api_as(world, "speaker")
+    for method, url, body in (
+        ("patch", f"/api/proposals/{proposal.pk}", {"title": "Late"}),
+        ("post", f"/api/proposals/{proposal.pk}/withdraw", {}),
+    ):
+        response = _api(client, method, url, body, **auth)
+        assert (response.status_code, response.json()) == (
+            409,
+            {
+                "detail": "The call for talks is closed, so proposals can no longer change.",
+                "kind": "conflict",
+                "field": None,
+            },
+        )
+    assert _state(world) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rule_edit_proposal_flag_on_the_proposal_page(client, world, role):
+    """Only the submitter of an open proposal gets Edit and Withdraw; a co-speaker sees the page
+    but not the buttons."""
+    proposal = world["proposal"]
+    co = factories.make_user(username="co")
+    invitation = services.co_speaker_invite(
+        user=world["users"]["speaker"], proposal=proposal, email=co.email
+    )
+    services.co_speaker_accept(user=co, token=invitation.token)
+    world["users"]["member"] = co  # the member is now an accepted co-speaker
+    response = _client_as(client, world, role).get(
+        reverse("cfp:proposal_detail", kwargs={"pk": proposal.pk})
+    )
+    expected = {"anonymous": 302, "member": 200, "speaker": 200, "other_organiser": 404,
+                "organiser": 404}  # fmt: skip
+    assert response.status_code == expected[role]
+    if response.status_code == 200:
+        edit_url = reverse("cfp:proposal_edit", kwargs={"pk": proposal.pk})
+        assert response.context["may_edit"] is (role == "speaker")
+        assert response.context["may_invite"] is (role == "speaker")
+        assert (edit_url in response.content.decode()) is (role == "speaker")
+
+
+@pytest.fixture
+def rsvp_only_call(open_call, world):
+    """Voting restricted to members who RSVP'd; only the speaker has."""
+    open_call.voting_requires_rsvp = True
+    open_call.save()
+    rsvp_create(event=world["event"], user=world["users"]["speaker"])
+    return open_call
+
+
+# cfp.vote_on_proposals, on the page (a plain POST: a vote redirects to the voting page) and on
+# both API methods (add and remove spend the same rule).
+VOTE_MATRIX = {
+    "page": {"anonymous": 302, "member": 403, "speaker": 302, "other_organiser": 403,
+             "organiser": 403},
+    "api_post": {"anonymous": 401, "member": 403, "speaker": 200, "other_organiser": 403,
+                 "organiser": 403},
+    "api_delete": {"anonymous": 401, "member": 403, "speaker": 200, "other_organiser": 403,
+                   "organiser": 403},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", list(VOTE_MATRIX))
+def test_rule_vote_on_proposals_page_and_api(client, group, world, rsvp_only_call, role, route):
+    pk = world["in_voting"].pk
+    if route == "page":
+        _client_as(client, world, role)
+        response = client.post(reverse("cfp:proposal_vote", kwargs={"pk": pk}))
+    else:
+        method = route.removeprefix("api_")
+        response = _api(client, method, f"/api/proposals/{pk}/vote", **_api_as(world, role))
+    assert response.status_code == VOTE_MATRIX[route][role]
+    votes = ProposalVote.objects.filter(proposal_id=pk).count()
+    assert votes == (1 if (role, route) in {("speaker", "page"), ("speaker", "api_post")} else 0)
+    if response.status_code == 403:
+        message = "Only members who have RSVP'd to one of our events can vote."
+        if route == "page":
+            assert escape(message) in response.content.decode()
+        else:
+            assert response.json() == {"detail": message, "kind": "forbidden", "field": None}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rule_vote_on_proposals_flag_on_the_voting_page(client, group, world, rsvp_only_call, role):
+    response = _client_as(client, world, role).get(
+        reverse("cfp:voting", kwargs={"slug": group.slug})
+    )
+    button = f'id="vote-button-{world["in_voting"].pk}"' in response.content.decode()
+    # Anonymous visitors get the button (it leads to the login page).
+    assert button is (role in {"anonymous", "speaker"})
+    assert response.context["may_vote"] is button
+
+
+def test_rule_vote_on_proposals_not_in_voting_is_404_on_page_and_api(client, world):
+    pk = world["proposal"].pk  # submitted, not in voting
+    _client_as(client, world, "member")
+    assert client.post(reverse("cfp:proposal_vote", kwargs={"pk": pk})).status_code == 404
+    auth = _api_as(world, "member")
+    for method in ("post", "delete"):
+        assert _api(client, method, f"/api/proposals/{pk}/vote", **auth).status_code == 404
+    assert ProposalVote.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rule_view_tallies_page_poll_and_api(client, group, world, open_call, role):
+    """cfp.view_tallies: hidden until voting closes, except for the group's organisers."""
+    open_call.tallies = CallForTalks.Tallies.ON_CLOSE
+    open_call.save()
+    in_voting = world["in_voting"]
+    for _ in range(3):
+        ProposalVote.objects.create(proposal=in_voting, user=factories.make_user())
+    sees = role == "organiser"
+    _client_as(client, world, role)
+
+    page = client.get(reverse("cfp:voting", kwargs={"slug": group.slug}))
+    assert (f'id="tally-{in_voting.pk}"' in page.content.decode()) is sees
+    poll = client.get(reverse("cfp:voting_tallies", kwargs={"slug": group.slug}))
+    assert poll.status_code == (200 if sees else 204)
+    api = client.get(f"/api/groups/{group.slug}/proposals", **_api_as(world, role))
+    assert [item["vote_count"] for item in api.json()["items"]] == [3 if sees else None]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rule_post_idea_when_organisers_only(client, group, world, open_call, role):
+    """cfp.post_idea: members when the call lets them, organisers always (no API route)."""
+    open_call.members_may_post_ideas = False
+    open_call.save()
+    _client_as(client, world, role)
+    url = reverse("cfp:idea_board", kwargs={"slug": group.slug})
+    board = client.get(url)
+    assert board.context["may_post"] is (role == "organiser")
+    assert ('id="idea-form"' in board.content.decode()) is (role == "organiser")
+    response = client.post(url, {"title": "Posted by " + role})
+    expected = {"anonymous": 302, "member": 403, "speaker": 403, "other_organiser": 403,
+                "organiser": 302}  # fmt: skip
+    assert response.status_code == expected[role]
+    assert list(
+        group.talk_ideas.filter(title__startswith="Posted by").values_list("title", flat=True)
+    ) == (["Posted by organiser"] if role == "organiser" else [])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rule_delete_idea_author_or_organiser(client, group, world, role):
+    """cfp.delete_idea: its author (here the member) or the group's organisers."""
+    idea = services.idea_create(user=world["users"]["member"], group=group, title="Mine")
+    _client_as(client, world, role)
+    detail = client.get(idea.get_absolute_url())
+    may = role in {"member", "organiser"}
+    assert detail.context["may_delete"] is may
+    assert ("Delete this idea" in detail.content.decode()) is may
+    response = client.post(reverse("cfp:idea_delete", kwargs={"slug": group.slug, "pk": idea.pk}))
+    expected = {"anonymous": 302, "member": 302, "speaker": 404, "other_organiser": 404,
+                "organiser": 302}  # fmt: skip
+    assert response.status_code == expected[role]
+    assert group.talk_ideas.filter(pk=idea.pk).exists() is not may
+
+
+@pytest.mark.parametrize("role", ["member", "speaker", "other_organiser", "organiser"])
+def test_registered_perms_answer_as_the_predicates(group, world, open_call, role):
+    """Other apps and templates ask `user.has_perm("cfp....", obj)`: the same predicates."""
+    open_call.tallies = CallForTalks.Tallies.ON_CLOSE
+    open_call.members_may_post_ideas = False
+    open_call.save()
+    user = world["users"][role]
+    call = CallForTalks.objects.for_group(group)
+    proposal = world["proposal"]
+    asked = {
+        perm: user.has_perm(f"cfp.{perm}", obj)
+        for perm, obj in [
+            ("post_idea", call), ("view_tallies", call), ("vote_on_proposals", call),
+            ("edit_proposal", proposal), ("manage_proposal", proposal),
+            ("invite_co_speaker", proposal), ("review", group),
+        ]
+    }  # fmt: skip
+    organiser = role == "organiser"
+    speaker = role == "speaker"
+    assert asked == {
+        "post_idea": organiser, "view_tallies": organiser, "vote_on_proposals": True,
+        "edit_proposal": speaker, "manage_proposal": speaker, "invite_co_speaker": speaker,
+        "review": organiser,
+    }  # fmt: skip

@@ -1,18 +1,18 @@
 """Call-for-talks services: the rules and the database constraints behind them."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
-from cfp import services
+from cfp import rules, services
 from cfp.models import CallForTalks, IdeaVote, Proposal, ProposalSpeaker, ProposalVote, Review
-from cfp.services import CfpError
 from meetups.models import Speaker, Talk
+from portal.errors import Kind, ServiceError
 from tests import factories
 from tests.cfp.conftest import submit
 
@@ -22,6 +22,14 @@ Status = Proposal.Status
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64
+
+
+@contextmanager
+def refused(kind: Kind, match: str | None = None):
+    """The service says no, with this kind (which decides the status on every route)."""
+    with pytest.raises(ServiceError, match=match) as info:
+        yield info
+    assert info.value.kind == kind
 
 
 # --- ideas ----------
@@ -34,14 +42,14 @@ def test_idea_create_by_member_when_group_allows(group, member):
 
 def test_idea_create_by_member_refused_when_organisers_only(group, member, organiser):
     CallForTalks.objects.create(group=group, members_may_post_ideas=False)
-    with pytest.raises(CfpError):
+    with refused(Kind.FORBIDDEN):
         services.idea_create(user=member, group=group, title="Django 6")
     idea = services.idea_create(user=organiser, group=group, title="Django 6")
     assert idea.author == organiser
 
 
 def test_idea_create_duplicate_title_refused(group, member, idea):
-    with pytest.raises(CfpError):
+    with refused(Kind.INVALID):
         services.idea_create(user=member, group=group, title="channels WITH htmx")
 
 
@@ -61,9 +69,9 @@ def test_idea_vote_unique_constraint_once_per_user(idea, member):
 def test_idea_delete_by_author_refused_once_proposed(group, member, open_call, speaker_user):
     idea = services.idea_create(user=member, group=group, title="Mine")
     submit(group, speaker_user, idea=idea)
-    with pytest.raises(CfpError):
+    with refused(Kind.CONFLICT):
         services.idea_delete(user=member, idea=idea)
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.idea_delete(user=speaker_user, idea=idea)
 
 
@@ -79,27 +87,27 @@ def test_proposal_submit_default_call_is_open_all_year(group, member):
 
 def test_proposal_submit_before_call_opens_refused(group, member):
     CallForTalks.objects.create(group=group, opens_at=timezone.now() + timedelta(days=1))
-    with pytest.raises(CfpError, match="closed"):
+    with refused(Kind.CONFLICT, match="closed"):
         submit(group, member)
     assert Proposal.objects.count() == 0
 
 
 def test_proposal_submit_after_call_closes_refused(group, member):
     CallForTalks.objects.create(group=group, closes_at=timezone.now() - timedelta(minutes=1))
-    with pytest.raises(CfpError, match="closed"):
+    with refused(Kind.CONFLICT, match="closed"):
         submit(group, member)
 
 
 def test_proposal_submit_length_outside_group_lengths_refused(group, member):
     CallForTalks.objects.create(group=group, talk_lengths="5,45")
-    with pytest.raises(CfpError, match="5, 45"):
+    with refused(Kind.INVALID, match="5, 45"):
         submit(group, member, length_minutes=20)
     assert submit(group, member, length_minutes=45).length_minutes == 45
 
 
 def test_proposal_submit_idea_of_other_group_refused(member, idea):
     other = factories.make_group()
-    with pytest.raises(CfpError):
+    with refused(Kind.INVALID):
         submit(other, member, idea=idea)
 
 
@@ -112,14 +120,14 @@ def test_proposal_update_by_submitter_while_open(proposal, speaker_user):
 
 
 def test_proposal_update_by_someone_else_is_404(proposal, member):
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.proposal_update(user=member, proposal=proposal, title="Hijack")
 
 
 def test_proposal_update_after_call_closes_refused(proposal, speaker_user, open_call):
     open_call.closes_at = timezone.now() - timedelta(seconds=1)
     open_call.save()
-    with pytest.raises(CfpError, match="closed"):
+    with refused(Kind.CONFLICT, match="closed"):
         services.proposal_update(user=speaker_user, proposal=proposal, title="Late")
 
 
@@ -131,14 +139,14 @@ def test_proposal_withdraw_while_open(proposal, speaker_user):
 
 def test_proposal_withdraw_after_accept_refused(proposal, speaker_user, organiser):
     services.proposal_accept(user=organiser, proposal=proposal)
-    with pytest.raises(CfpError, match="final"):
+    with refused(Kind.CONFLICT, match="final"):
         services.proposal_withdraw(user=speaker_user, proposal=proposal)
 
 
 def test_proposal_withdraw_after_call_closes_refused(proposal, speaker_user, open_call):
     open_call.closes_at = timezone.now() - timedelta(seconds=1)
     open_call.save()
-    with pytest.raises(CfpError):
+    with refused(Kind.CONFLICT):
         services.proposal_withdraw(user=speaker_user, proposal=proposal)
 
 
@@ -174,14 +182,14 @@ def test_proposal_transition_matrix(proposal, organiser, start, action, allowed)
         proposal.refresh_from_db()
         assert proposal.status != start or action == "unschedule"
     else:
-        with pytest.raises(CfpError):
+        with refused(Kind.CONFLICT):
             call(user=organiser, proposal=proposal)
         proposal.refresh_from_db()
         assert proposal.status == start
 
 
 def test_proposal_decision_by_other_groups_organiser_is_404(proposal, other_organiser):
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.proposal_accept(user=other_organiser, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == Status.SUBMITTED
@@ -235,12 +243,12 @@ def test_co_speaker_accept_is_single_use(proposal, speaker_user, member):
     services.co_speaker_accept(user=member, token=invitation.token)
     invitation.refresh_from_db()
     assert (invitation.user, invitation.status) == (member, ProposalSpeaker.Status.ACCEPTED)
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.co_speaker_accept(user=factories.make_user(), token=invitation.token)
 
 
 def test_co_speaker_invite_by_non_submitter_is_404(proposal, member):
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.co_speaker_invite(user=member, proposal=proposal, email="x@y.co")
 
 
@@ -267,21 +275,21 @@ def test_proposal_vote_toggle_and_remove(voting_proposal, member):
 
 
 def test_proposal_vote_on_submitted_proposal_is_404(proposal, member):
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.proposal_vote_add(user=member, proposal=proposal)
 
 
 def test_proposal_vote_after_window_closes_refused(voting_proposal, member, open_call):
     open_call.voting_closes_at = timezone.now() - timedelta(seconds=1)
     open_call.save()
-    with pytest.raises(CfpError, match="closed"):
+    with refused(Kind.CONFLICT, match="closed"):
         services.proposal_vote_add(user=member, proposal=voting_proposal)
 
 
 def test_proposal_vote_before_window_opens_refused(voting_proposal, member, open_call):
     open_call.voting_opens_at = timezone.now() + timedelta(hours=1)
     open_call.save()
-    with pytest.raises(CfpError):
+    with refused(Kind.CONFLICT):
         services.proposal_vote_add(user=member, proposal=voting_proposal)
 
 
@@ -303,14 +311,14 @@ def test_review_save_updates_the_organisers_own_review(proposal, organiser):
 
 
 def test_review_score_outside_1_to_5_refused(proposal, organiser):
-    with pytest.raises(CfpError):
+    with refused(Kind.INVALID):
         services.review_save(user=organiser, proposal=proposal, score=6, note="")
     with pytest.raises(IntegrityError), transaction.atomic():
         Review.objects.create(proposal=proposal, reviewer=organiser, score=0)
 
 
 def test_review_by_member_is_404(proposal, member):
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.review_save(user=member, proposal=proposal, score=3, note="")
 
 
@@ -332,12 +340,12 @@ def test_proposal_schedule_creates_talk_with_speakers(proposal, organiser, speak
 
 def test_proposal_schedule_on_other_groups_event_is_404(proposal, organiser):
     services.proposal_accept(user=organiser, proposal=proposal)
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.proposal_schedule(user=organiser, proposal=proposal, event=factories.make_event())
 
 
 def test_proposal_schedule_before_accept_refused(proposal, organiser, event):
-    with pytest.raises(CfpError):
+    with refused(Kind.CONFLICT):
         services.proposal_schedule(user=organiser, proposal=proposal, event=event)
     assert Talk.objects.count() == 0
 
@@ -363,7 +371,7 @@ def test_agenda_move_renumbers(organiser, event):
 
 def test_agenda_move_by_member_is_404(member, event):
     talk = factories.make_talk(event=event)
-    with pytest.raises(Http404):
+    with refused(Kind.NOT_FOUND):
         services.agenda_move(user=member, talk=talk, direction="up")
 
 
@@ -385,7 +393,7 @@ def test_speaker_profile_photo_type_from_magic_bytes(member, settings, tmp_path,
 def test_speaker_profile_photo_wrong_type_refused(member, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("me.png", b"<svg onload=alert(1)>", content_type="image/png")
-    with pytest.raises(CfpError, match="PNG, JPEG or WebP"):
+    with refused(Kind.INVALID, match="PNG, JPEG or WebP"):
         services.speaker_profile_save(user=member, name="Mem", bio="", photo=upload)
     assert Speaker.objects.filter(user=member).count() == 0
 
@@ -394,7 +402,7 @@ def test_speaker_profile_photo_too_large_refused(member, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     big = PNG + b"\x00" * (2 * 1024 * 1024)
     upload = SimpleUploadedFile("me.png", big, content_type="image/png")
-    with pytest.raises(CfpError, match="2 MB"):
+    with refused(Kind.INVALID, match="2 MB"):
         services.speaker_profile_save(user=member, name="Mem", bio="", photo=upload)
 
 
@@ -427,7 +435,7 @@ def test_proposal_vote_restricted_to_rsvpd_members(voting_proposal, member, open
 
     open_call.voting_requires_rsvp = True
     open_call.save()
-    with pytest.raises(CfpError, match="RSVP"):
+    with refused(Kind.FORBIDDEN, match="RSVP"):
         services.proposal_vote_add(user=member, proposal=voting_proposal)
 
     result = rsvp_create(event=event, user=member)
@@ -435,7 +443,7 @@ def test_proposal_vote_restricted_to_rsvpd_members(voting_proposal, member, open
 
     services.proposal_vote_remove(user=member, proposal=voting_proposal)
     rsvp_cancel(rsvp_id=result.rsvp.pk, user=member)
-    with pytest.raises(CfpError, match="RSVP"):
+    with refused(Kind.FORBIDDEN, match="RSVP"):
         services.proposal_vote_add(user=member, proposal=voting_proposal)
 
 
@@ -447,7 +455,7 @@ def test_proposal_vote_rsvp_to_other_groups_event_does_not_count(
     open_call.voting_requires_rsvp = True
     open_call.save()
     rsvp_create(event=factories.make_event(), user=member)
-    with pytest.raises(CfpError, match="RSVP"):
+    with refused(Kind.FORBIDDEN, match="RSVP"):
         services.proposal_vote_add(user=member, proposal=voting_proposal)
 
 
@@ -476,3 +484,54 @@ def test_decision_emails_keep_their_wording_when_the_queue_runs_late(
         "Your talk “Live pages with Channels” is accepted",
         f"Your talk “Live pages with Channels” is on the agenda of {event.title}",
     ]
+
+
+# --- the review's decisions: the page's buttons and the API's actions are one list ----------
+
+OFFERED = {
+    Status.SUBMITTED: ["accept", "decline", "vote"],
+    Status.IN_VOTING: ["accept", "decline", "reopen"],
+    Status.ACCEPTED: ["decline"],
+    Status.DECLINED: ["reopen"],
+    Status.SCHEDULED: ["unschedule"],
+    Status.WITHDRAWN: [],
+}
+
+
+@pytest.mark.parametrize("start", list(OFFERED))
+def test_proposal_decide_offers_exactly_the_decisions_of_its_status(proposal, organiser, start):
+    Proposal.objects.filter(pk=proposal.pk).update(status=start)
+    proposal.refresh_from_db()
+    assert rules.proposal_decisions(proposal) == OFFERED[start]
+    for action in sorted(set(rules.DECISIONS) - set(OFFERED[start])):
+        with refused(Kind.CONFLICT):
+            services.proposal_decide(user=organiser, proposal=proposal, action=action)
+        proposal.refresh_from_db()
+        assert proposal.status == start
+
+
+def test_proposal_decide_unschedule_only_from_scheduled(proposal, organiser):
+    with refused(Kind.CONFLICT, match="Only a scheduled proposal can be taken off the agenda."):
+        services.proposal_decide(user=organiser, proposal=proposal, action="unschedule")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+
+
+def test_proposal_decide_accept_emails_and_unknown_action_invalid(
+    proposal, organiser, django_capture_on_commit_callbacks
+):
+    with refused(Kind.INVALID):
+        services.proposal_decide(user=organiser, proposal=proposal, action="promote")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_decide(user=organiser, proposal=proposal, action="accept", message="Yes")
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decision_message, len(mail.outbox)) == (
+        Status.ACCEPTED,
+        "Yes",
+        1,
+    )
+
+
+def test_proposal_decide_by_other_groups_organiser_is_404(proposal, other_organiser):
+    with refused(Kind.NOT_FOUND):
+        services.proposal_decide(user=other_organiser, proposal=proposal, action="accept")

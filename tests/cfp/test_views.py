@@ -1,6 +1,8 @@
 """Call-for-talks pages: htmx partials and 422s, plain POST redirects, rate limits, photos."""
 
+import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
@@ -65,7 +67,7 @@ def test_idea_post_by_member_refused_when_organisers_only(client, group, member)
     login(client, member)
     url = reverse("cfp:idea_board", kwargs={"slug": group.slug})
     response = client.post(url, {"title": "Sneaky"}, **HTMX)
-    assert response.status_code == 422
+    assert response.status_code == 403
     assert "Only organisers can post talk ideas" in response.content.decode()
     assert group.talk_ideas.count() == 0
 
@@ -86,20 +88,28 @@ def test_idea_vote_anonymous_htmx_redirects_to_login(client, group, idea):
     url = reverse("cfp:idea_vote", kwargs={"slug": group.slug, "pk": idea.pk})
     response = client.post(url, HTTP_HX_CURRENT_URL="http://testserver/groups/x/ideas/", **HTMX)
     assert response.status_code == 200
-    assert response["HX-Redirect"] == "/accounts/login/?next=/groups/x/ideas/"
+    login = urlsplit(response["HX-Redirect"])
+    assert (login.path, parse_qs(login.query)) == (
+        "/accounts/login/",
+        {"next": ["/groups/x/ideas/"]},
+    )
     assert IdeaVote.objects.count() == 0
 
 
 def test_idea_vote_rate_limited_with_429(client, group, member, idea, settings):
     # An hour-long window: a minute-long one could roll over mid-test and reset the count.
-    settings.CFP_VOTE_RATE = "3/h"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.vote": "3/h"}
     login(client, member)
     url = reverse("cfp:idea_vote", kwargs={"slug": group.slug, "pk": idea.pk})
     statuses = [client.post(url, **HTMX).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = client.post(url, **HTMX)
-    assert response["HX-Retarget"] == "#cfp-status"
-    assert "wait a minute" in response.content.decode()
+    assert response["HX-Retarget"] == "#messages"
+    assert (
+        "You are going a little fast: this can be done 3 times an hour."
+        in response.content.decode()
+    )
+    assert IdeaVote.objects.filter(idea=idea).count() == 1
 
 
 # --- speaker profile ----------------------------------------------------------------------------
@@ -205,7 +215,7 @@ def test_proposal_create_when_call_closed_shows_closed(client, group, member):
     url = reverse("cfp:proposal_create", kwargs={"slug": group.slug})
     assert "The call for talks is closed" in client.get(url).content.decode()
     response = client.post(url, _proposal_data(), **HTMX)
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "The call for talks is closed." in response.content.decode()
     assert Proposal.objects.count() == 0
 
@@ -285,12 +295,13 @@ def test_voting_without_js_redirects_to_anchor(client, voting_proposal, member, 
     assert response["Location"] == f"/groups/{group.slug}/vote/#proposal-{voting_proposal.pk}"
 
 
-def test_voting_closed_htmx_422_message(client, voting_proposal, member, open_call):
+def test_voting_closed_htmx_409_message(client, voting_proposal, member, open_call):
     open_call.voting_closes_at = timezone.now() - timedelta(minutes=1)
     open_call.save()
     login(client, member)
     response = client.post(reverse("cfp:proposal_vote", kwargs={"pk": voting_proposal.pk}), **HTMX)
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#messages"
     assert "Voting is closed." in response.content.decode()
     assert ProposalVote.objects.count() == 0
 
@@ -493,12 +504,13 @@ def test_lineup_move_with_bad_talk_id_is_404(client, group, organiser, event):
     login(client, organiser)
     lineup = reverse("cfp:lineup", kwargs={"slug": group.slug, "event_slug": event.slug})
     assert client.post(lineup, {"talk": "abc", "direction": "up"}).status_code == 404
+    assert client.post(lineup, {"direction": "up"}).status_code == 422  # no talk chosen
     other_talk = factories.make_talk(event=factories.make_event(group=group))
     assert client.post(lineup, {"talk": other_talk.pk, "direction": "up"}).status_code == 404
 
 
 def test_proposal_posting_rate_limited_with_429(client, group, member, settings):
-    settings.CFP_POST_RATE = "2/h"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.post": "2/h"}
     login(client, member)
     url = reverse("cfp:proposal_create", kwargs={"slug": group.slug})
     statuses = [client.post(url, _proposal_data(), **HTMX).status_code for _ in range(3)]
@@ -535,3 +547,59 @@ def test_voting_page_restricted_call_explains_instead_of_buttons(
     html = client.get(url).content.decode()
     assert f'id="vote-button-{voting_proposal.pk}"' in html
     assert "Voting here is for members" not in html
+
+
+# --- one rate budget per action, whatever the route or method ----------------------------------
+
+
+def test_cfp_vote_budget_shared_by_page_and_api_add_and_remove(
+    client, voting_proposal, member, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.vote": "2/h"}
+    login(client, member)
+    url = f"/api/proposals/{voting_proposal.pk}/vote"
+    page = client.post(reverse("cfp:proposal_vote", kwargs={"pk": voting_proposal.pk}))
+    removed = client.delete(url)  # the session; the test client does not check CSRF
+    added = client.post(url)
+    assert (page.status_code, removed.status_code, added.status_code) == (302, 200, 429)
+    assert ProposalVote.objects.count() == 0
+
+
+def test_cfp_post_budget_shared_by_ideas_proposals_and_invitations(
+    client, group, proposal, speaker_user, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.post": "2/h"}
+    login(client, speaker_user)
+    idea = client.post(reverse("cfp:idea_board", kwargs={"slug": group.slug}), {"title": "Mine"})
+    created = client.post(
+        reverse("cfp:proposal_create", kwargs={"slug": group.slug}), _proposal_data()
+    )
+    invited = client.post(
+        reverse("cfp:co_speaker_invite", kwargs={"pk": proposal.pk}), {"email": "co@example.com"}
+    )
+    assert (idea.status_code, created.status_code, invited.status_code) == (302, 302, 429)
+    assert proposal.co_speakers.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "buttons", "schedule_form"),
+    [
+        (Proposal.Status.SUBMITTED, ["accept", "decline", "vote"], False),
+        (Proposal.Status.IN_VOTING, ["accept", "decline", "reopen"], False),
+        (Proposal.Status.ACCEPTED, ["decline"], True),
+        (Proposal.Status.DECLINED, ["reopen"], False),
+        (Proposal.Status.SCHEDULED, ["unschedule"], True),
+        (Proposal.Status.WITHDRAWN, [], False),
+    ],
+)
+def test_review_detail_offers_the_decisions_of_the_status(
+    client, group, organiser, proposal, status, buttons, schedule_form
+):
+    Proposal.objects.filter(pk=proposal.pk).update(status=status)
+    login(client, organiser)
+    html = client.get(
+        reverse("cfp:review_detail", kwargs={"slug": group.slug, "pk": proposal.pk})
+    ).content.decode()
+    assert re.findall(r'name="action" value="(\w+)"', html) == buttons
+    assert ('id="schedule-form"' in html) is schedule_form
+    assert ("Message to the speaker" in html) is bool({"accept", "decline"} & set(buttons))
