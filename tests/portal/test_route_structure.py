@@ -1,0 +1,245 @@
+"""Every route, walked: each write needs authentication and CSRF (or a bearer token on the API),
+and each organiser route answers a member of the public with its predicate's 404 or 403 and
+writes nothing. A new route fails here until it is put in one of the lists below, so nobody
+adds a page or an API write without deciding who may use it."""
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cfp.models import CallForTalks, Proposal, ProposalSpeaker, TalkIdea
+from live.models import Question
+from organise.models import OrganiserInvitation
+from portal.api import api
+from portal.api_auth import session_auth, token_auth
+from portal.models import ApiToken
+from rsvp.models import Rsvp
+from tests import factories
+
+OUR_APPS = ("meetups", "rsvp", "cfp", "live", "organise", "portal")
+
+# Anyone may read these; a POST (where a route takes one) still needs a signed-in member.
+PUBLIC = {
+    "home", "meetups:event_archive", "meetups:event_detail", "meetups:event_ics",
+    "meetups:talk_detail", "meetups:speaker_detail", "meetups:group_detail", "meetups:group_ics",
+    "cfp:idea_board", "cfp:idea_detail", "cfp:voting", "cfp:voting_tallies", "cfp:invitation",
+    "cfp:speaker_photo", "rsvp:panel", "live:live_page", "healthz", "readyz",
+    "live:presenter",  # the projector: the current talk and approved questions only
+}  # fmt: skip
+# Signed-in members only (their own things).
+MEMBER = {
+    "cfp:idea_vote", "cfp:idea_delete", "cfp:proposal_create", "cfp:my_proposals",
+    "cfp:proposal_detail", "cfp:proposal_edit", "cfp:proposal_withdraw", "cfp:proposal_vote",
+    "cfp:co_speaker_invite", "cfp:co_speaker_remove", "cfp:speaker_profile", "rsvp:create",
+    "rsvp:guests", "rsvp:cancel", "rsvp:my_events", "rsvp:ticket", "live:question_create",
+    "live:question_vote", "organise:index", "organise:invitation_accept", "profile",
+    "token_create", "token_revoke",
+}  # fmt: skip
+# The group's organisers only: everyone else gets 404 (or 403) and nothing changes.
+ORGANISER = {
+    "cfp:review_list", "cfp:review_detail", "cfp:review_score", "cfp:review_decide",
+    "cfp:review_schedule", "cfp:lineup", "cfp:settings", "rsvp:check_in", "rsvp:check_in_toggle",
+    "rsvp:attendees", "rsvp:attendees_csv", "rsvp:ticket_check_in", "live:question_moderate",
+    "live:stage_update", "live:settings_update",
+    "live:talk_settings_update", "organise:group", "organise:event_create", "organise:organisers",
+    "organise:organiser_invite", "organise:organiser_remove", "organise:invitation_revoke",
+    "organise:dashboard", "organise:event_edit", "organise:event_publish", "organise:event_cancel",
+    "organise:event_duplicate", "organise:panel", "organise:action_rsvps", "organise:action_live",
+    "organise:action_current_talk", "organise:message", "organise:export",
+}  # fmt: skip
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _our_routes(patterns=None, namespace=None):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in ("admin", "api") or entry.app_name == "admin":
+                continue
+            yield from _our_routes(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and entry.callback.__module__.split(".")[0] in OUR_APPS:
+            yield (f"{namespace}:" if namespace else "") + entry.name, entry.callback
+
+
+def test_every_route_is_classified():
+    names = {name for name, _ in _our_routes()}
+    assert names - (PUBLIC | MEMBER | ORGANISER) == set()
+    assert PUBLIC & MEMBER == PUBLIC & ORGANISER == MEMBER & ORGANISER == set()
+
+
+def test_no_route_is_csrf_exempt():
+    assert [name for name, view in _our_routes() if getattr(view, "csrf_exempt", False)] == []
+
+
+# --- pages, exercised ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db):
+    """One of everything a route can name, each under the slug "x", "t" or its own pk."""
+    owner = factories.make_user(username="owner")
+    speaker_user = factories.make_user(username="speaker")
+    group = factories.make_group(slug="x", owner=owner)
+    event = factories.make_event(group=group, slug="x", starts_in=timedelta(days=3))
+    speaker = factories.make_speaker(slug="x", user=speaker_user)
+    factories.make_talk(event=event, slug="x", speakers=[speaker])
+    CallForTalks.objects.create(group=group)
+    idea = TalkIdea.objects.create(group=group, title="An idea", author=speaker_user)
+    proposal = Proposal.objects.create(
+        group=group, submitter=speaker_user, title="A talk", abstract="About it.", length_minutes=20
+    )
+    co_speaker = ProposalSpeaker.objects.create(
+        proposal=proposal, email="co@example.com", token="t"
+    )
+    rsvp = Rsvp.objects.create(
+        event=event, user=speaker_user, status=Rsvp.Status.GOING, queued_at=event.starts_at,
+        ticket_token="t",
+    )  # fmt: skip
+    question = Question.objects.create(event=event, author=speaker_user, text="Why?")
+    co_organiser = factories.make_user(username="co-organiser")
+    group.organisers.add(co_organiser)
+    invitation = OrganiserInvitation.objects.create(group=group, email="new@example.com", token="t")
+    token = ApiToken.objects.create(user=speaker_user, name="script", token_hash="0" * 64)
+    pks = {
+        "cfp:idea": idea.pk, "cfp:proposal": proposal.pk, "cfp:co_speaker": proposal.pk,
+        "cfp:review": proposal.pk, "rsvp": rsvp.pk, "live": question.pk,
+        "organise:invitation": invitation.pk,
+    }  # fmt: skip
+    return {"group": group, "owner": owner, "pks": pks, "token": token,
+            "invitation_pk": co_speaker.pk, "user_id": co_organiser.pk}  # fmt: skip
+
+
+def _kwargs(name: str, view, world) -> dict:
+    pattern = next(p for n, p in _patterns() if n == name)
+    pk = next((v for prefix, v in world["pks"].items() if name.startswith(prefix)), 1)
+    values = {
+        "slug": "x", "event_slug": "x", "talk_slug": "x", "group": "x", "event": "x", "token": "t",
+        "pk": pk, "invitation_pk": world["invitation_pk"], "user_id": world["user_id"],
+        "token_id": world["token"].pk, "name": "rsvps", "what": "attendees", "action": "hide",
+    }  # fmt: skip
+    return {key: values[key] for key in pattern.converters}
+
+
+def _patterns(patterns=None, namespace=None):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in ("admin", "api") or entry.app_name == "admin":
+                continue
+            yield from _patterns(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}:" if namespace else "") + str(entry.name), entry.pattern
+
+
+def _rows() -> dict[str, int]:
+    """How many rows each of the portal's models has: a write anywhere changes it."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for app in OUR_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def _csrf_client(user=None) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    secret = _get_new_csrf_string()
+    client.cookies["csrftoken"] = secret
+    client.defaults["HTTP_X_CSRFTOKEN"] = _mask_cipher_secret(secret)
+    return client
+
+
+def _url(name, view, world) -> str:
+    return reverse(name, kwargs=_kwargs(name, view, world))
+
+
+def test_anonymous_writes_change_nothing(world):
+    before = _rows()
+    client = _csrf_client()
+    answers = {}
+    for name, view in _our_routes():
+        response = client.post(_url(name, view, world), {"text": "x", "title": "x"})
+        answers[name] = response.status_code
+        if response.status_code == 302:
+            assert response.url.startswith(reverse("account_login")), (name, response.url)
+    assert {name: code for name, code in answers.items() if code < 300} == {}
+    assert _rows() == before
+
+
+def test_writes_without_a_csrf_token_are_refused(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["owner"])
+    before = _rows()
+    refused = {
+        name: client.post(_url(name, view, world)).status_code for name, view in _our_routes()
+    }
+    assert {name: code for name, code in refused.items() if code != 403} == {}
+    assert _rows() == before
+
+
+def test_organiser_routes_refuse_a_member_and_change_nothing(world):
+    stranger = factories.make_user(username="stranger")
+    client = _csrf_client(stranger)
+    before = _rows()
+    answers = {}
+    for name, view in _our_routes():
+        if name in ORGANISER:
+            url = _url(name, view, world)
+            answers[name] = (client.get(url).status_code, client.post(url, {}).status_code)
+    allowed = {403, 404, 405}
+    assert {name: codes for name, codes in answers.items() if not set(codes) <= allowed} == {}
+    assert _rows() == before
+
+
+def test_organiser_routes_found_by_their_organiser(world):
+    """The refusals above are the predicate's, not missing objects: the owner gets through."""
+    client = _csrf_client(world["owner"])
+    missing = {}
+    for name, view in _our_routes():
+        if name in ORGANISER:
+            url = _url(name, view, world)
+            codes = (client.get(url).status_code, client.post(url, {}).status_code)
+            if 404 in codes or 403 in codes:
+                missing[name] = codes
+    assert missing == {}
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+def _api_operations():
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield method, path, operation
+
+
+def test_every_api_write_requires_a_token_or_a_session_with_csrf():
+    writes = [(m, p, op) for m, p, op in _api_operations() if m in WRITE_METHODS]
+    assert len(writes) >= 15
+    for method, path, operation in writes:
+        assert operation.auth_callbacks == [token_auth, session_auth], (method, path)
+    assert session_auth.csrf is True
+
+
+@pytest.mark.django_db
+def test_api_writes_refuse_anonymous_and_csrf_less_sessions(member):
+    anonymous = _csrf_client()  # a valid CSRF token but nobody signed in: 401
+    session = Client(enforce_csrf_checks=True)  # signed in but no CSRF token: 403
+    session.force_login(member)
+    codes = {}
+    for method, path, _operation in _api_operations():
+        if method not in WRITE_METHODS:
+            continue
+        url = "/api" + path.replace("{slug}", "x").replace("{event_slug}", "x")
+        url = url.replace("{", "").replace("}", "")  # any other parameter: its name as value
+        call = getattr(anonymous, method.lower())
+        codes[(method, path)] = (
+            call(url, content_type="application/json").status_code,
+            getattr(session, method.lower())(url, content_type="application/json").status_code,
+        )
+    assert {key: c for key, c in codes.items() if c != (401, 403)} == {}
