@@ -19,18 +19,50 @@ CHROMIUM := /usr/bin/chromium
 # npm's config warnings, and Tailwind's timing lines (it prints them whenever DEBUG is set).
 NPM_NOISE := npm warn|\[ *[0-9.]+m?s\]|^$$
 
-.PHONY: run test setup deps tailwind db chromium servers lint format check-deploy clean
+.PHONY: run test test-explore setup deps tailwind db chromium servers lint format check-deploy clean
+.PHONY: serve stop backup restore stack-packages
 
 run: setup
 	$(MANAGE) check
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 --websocket-max-message-size 65536 portal.asgi:application
 
-# Two runs: the whole suite on SQLite (the embedded default), then the tests marked
-# `postgres` against a real PostgreSQL server that the suite starts itself.
-test: setup chromium servers
+# Three runs: the whole suite on SQLite (the embedded default), then the tests marked
+# `postgres` against a real PostgreSQL server that the suite starts itself, then the tests
+# marked `stack` against a whole deployment (deploy/stack.py) they bring up and take down.
+test: setup chromium servers stack-packages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	PORTAL_TEST_DB=postgres $(VENV)/bin/pytest -m postgres $(PYTEST_ARGS)
+	PORTAL_TEST_STACK=1 $(VENV)/bin/pytest -m stack $(PYTEST_ARGS) || test $$? -eq 5
+
+# The production shape on this machine (docs/deploy.md): PostgreSQL, Redis, one daphne
+# worker per core behind nginx (https://127.0.0.1:8080, or SERVE_PORT), the task worker,
+# all under one supervisord; state, logs and secrets in var/serve/. Again: changes nothing.
+export SERVE_DIR SERVE_PORT SERVE_WORKERS SERVE_HOSTS SERVE_DEMO SERVE_TLS_CERT SERVE_TLS_KEY
+export SERVE_PG_PORT SERVE_REDIS_PORT SERVE_METRICS_PORT
+serve: deps tailwind
+	$(PY) -m deploy.stack up
+
+# Stops exactly what `make serve` started (the data stays in var/serve/).
+stop:
+	$(PY) -m deploy.stack down
+
+# The stack's database (pg_dump) and media files into var/serve/backups/<time>/.
+backup:
+	$(PY) -m deploy.stack backup
+
+restore:
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=var/serve/backups/<time>"; exit 2)
+	$(PY) -m deploy.stack restore "$(BACKUP)"
+
+# nginx, supervisor, PostgreSQL, Redis and openssl from Debian, if missing.
+stack-packages: deps
+	$(PY) -m deploy.stack install
+
+# The Hypothesis state machines and fuzzers with a fresh seed and many more examples; failing
+# examples are kept in .hypothesis/ and replayed first next time (`make test` is derandomised).
+test-explore: setup
+	HYPOTHESIS_PROFILE=explore $(VENV)/bin/pytest -m hypothesis $(PYTEST_ARGS)
 
 setup: deps tailwind db
 

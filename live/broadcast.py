@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetups.models import Event
+from portal import observability
 from rsvp.selectors import event_attendance_counts
 
 from . import selectors
@@ -44,6 +45,7 @@ def publish(
         return
     group = event_group(event_id)
     message = {"type": "live.frames", "key": key, "frames": frames, "revision": revision}
+    observability.broadcast_sent(key)
     # In a server process the hub's loop sends it without this request waiting for it; a
     # process with no sockets (a worker, a shell) sends it here.
     if not hub.publish_threadsafe(group, message):

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "ninja",
     "django_tasks_db",
+    "django_prometheus",
     "portal",
     "theme",
     # The portal's own apps, in layer order (pyproject.toml's import-linter contract): each
@@ -83,6 +84,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz before anything: answered whatever the Host header, never
+    # redirected (portal/health.py); then metrics and the request id (portal/observability.py).
+    "portal.health.HealthCheckMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "portal.observability.RequestIdMiddleware",
     "portal.middleware.head_as_get",  # every layer from here inward sees HEAD as a GET
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,6 +103,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.refusals.RefusalMiddleware",  # a ServiceError a view let through: its status
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -128,6 +135,9 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{_sqlite_path}"),
         # Each of the HTTP_THREADS threads keeps its connection between requests.
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
+        # Check a kept (or pooled) connection before reusing it: after PostgreSQL restarts,
+        # a dead connection is replaced instead of failing a request.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -147,7 +157,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _pool_m
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2,
         "max_size": _pool_max,
-        "timeout": 10,
+        # Seconds a request waits for a connection; while PostgreSQL is down, how long
+        # before it answers 503 (portal/health.py).
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
     }
 
 # Threads per server process that run Django's (sync) views: portal/asgi_http.py. Requests
@@ -184,8 +196,10 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis that is down is a cache miss, not a 500 (portal/cache.py).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -319,6 +333,22 @@ LOGGING = {
     # debug) on top of propagating to the root: every warning printed twice.
     "loggers": {"django": {"handlers": [], "level": _log_level, "propagate": True}},
 }
+# Every record carries the running request's id; LOG_FORMAT=json (the deployment's) writes
+# one JSON object per line, e.g. the request log on "portal.request" (portal/observability.py).
+LOGGING["filters"] = {"request_id": {"()": "portal.observability.RequestIdFilter"}}
+LOGGING["formatters"] = {"json": {"()": "portal.observability.JsonFormatter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if os.environ.get("LOG_FORMAT") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# Prometheus metrics (django-prometheus, plus portal/observability.py): each process that has
+# METRICS_PORT serves them on 127.0.0.1:METRICS_PORT, outside Django and never via nginx.
+PROMETHEUS_METRICS_EXPORT_PORT = (
+    int(os.environ["METRICS_PORT"]) if os.environ.get("METRICS_PORT") else None
+)
+PROMETHEUS_METRICS_EXPORT_ADDRESS = "127.0.0.1"
+# While the cache (Redis) is unreachable, rate limits let requests through (portal/cache.py).
+RATELIMIT_FAIL_OPEN = True
 
 # Live mode (live/): presence heartbeats and expiry, frame limits, Q&A rate limits.
 # Browsers send a heartbeat every LIVE_HEARTBEAT_SECONDS; a socket silent for the TTL is closed
@@ -334,6 +364,7 @@ LIVE_COUNTS_COALESCE_SECONDS = float(
 # The biggest frame a client may send (heartbeats are ~400 bytes); run daphne with
 # --websocket-max-message-size above this so the consumer, not the server, decides (4009).
 LIVE_MAX_FRAME_BYTES = 4096
+
 # One budget per action and person (portal/ratelimit.py), shared by pages, htmx and the API,
 # whatever the method. django-ratelimit rates; each can be set as RATE_LIMIT_<ACTION>, e.g.
 # RATE_LIMIT_CFP_VOTE=30/m.

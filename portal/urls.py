@@ -7,7 +7,8 @@ from . import views as portal_views
 from .api import api
 
 handler404 = "portal.views.page_not_found"
-handler500 = "portal.views.server_error"
+# 503 when the database is unreachable, else 500; both show the request id.
+handler500 = "portal.health.server_error"
 
 urlpatterns = [
     path("", meetup_views.home, name="home"),
