@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from portal.errors import ServiceError
+
 from . import services
 from .models import LiveState, Question, QuestionVote, TalkQASettings
 
@@ -23,9 +25,9 @@ def _moderation_action(service, label: str):
         done = refused = 0
         for question in queryset.select_related("event"):
             try:
-                service(question=question, by=request.user)
+                service(question=question, user=request.user)
                 done += 1
-            except services.LiveError:
+            except ServiceError:
                 refused += 1
         modeladmin.message_user(request, f"{label}: {done} question(s).", messages.SUCCESS)
         if refused:

@@ -1,21 +1,23 @@
-"""Q&A endpoints: the same services and rate limits as the live page.
+"""Q&A endpoints: the same services, rules (`live.rules`) and rate budgets as the live page.
 
-Writes take `write_auth` (a session with its CSRF token, or a personal API token). Refusals
-answer `{"detail": "<why>"}` with a 4xx status (429 when over the rate limit).
+Writes take `write_auth` (a session with its CSRF token, or a personal API token). Refusals are
+the services' and selectors' `ServiceError`, answered by `portal.api` with the status of their
+kind and the one error body (`portal.api_errors.ErrorOut`).
 """
 
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from portal.api_auth import write_auth
+from portal.api_errors import error_responses
+from portal.errors import not_found
+from portal.ratelimit import check_rate
 
 from . import selectors, services
 from .models import QUESTION_MAX_LENGTH, Question
-from .views import rate_limited
+from .rules import can_vote
 
 router = Router(tags=["live"])
 
@@ -62,7 +64,7 @@ def _event(request: HttpRequest, slug: str):
     return selectors.event_get_live(slug=slug, user=request.user)
 
 
-@router.get("/events/{slug}/questions", response=list[QuestionOut])
+@router.get("/events/{slug}/questions", response={200: list[QuestionOut], **error_responses(404)})
 def question_list(request: HttpRequest, slug: str, talk: str | None = None, sort: str = "top"):
     """Visible questions of one Q&A (open first, then answered)."""
     event = _event(request, slug)
@@ -78,49 +80,53 @@ def question_list(request: HttpRequest, slug: str, talk: str | None = None, sort
     return qa.open + qa.answered
 
 
-@router.post("/events/{slug}/questions", response={201: QuestionOut}, auth=write_auth)
+@router.post(
+    "/events/{slug}/questions",
+    response={201: QuestionOut, **error_responses(404, 409, 422, 429)},
+    auth=write_auth,
+)
 def question_create(request: HttpRequest, slug: str, payload: QuestionIn):
     event = _event(request, slug)
     talk = selectors.talk_for_scope(event=event, talk_slug=payload.talk) if payload.talk else None
-    if message := rate_limited(request, "question"):
-        raise HttpError(429, message)
-    try:
-        question = services.question_create(
-            event=event,
-            talk=talk,
-            author=request.user,
-            text=payload.text,
-            is_anonymous=payload.is_anonymous,
-        )
-    except services.LiveError as error:
-        raise HttpError(error.status, error.message) from error
+    check_rate(request, "live.question")
+    question = services.question_create(
+        event=event,
+        talk=talk,
+        author=request.user,
+        text=payload.text,
+        is_anonymous=payload.is_anonymous,
+    )
     return Status(201, question)
 
 
 def _vote(request: HttpRequest, question_id: int, *, up: bool) -> VoteOut:
-    question = get_object_or_404(Question.objects.select_related("event__group"), pk=question_id)
-    if question.event.status == question.event.Status.DRAFT:
-        selectors.event_get_live(slug=question.event.slug, user=request.user)
-    if message := rate_limited(request, "vote"):
-        raise HttpError(429, message)
-    try:
-        if up:
-            services.question_vote(question=question, user=request.user)
-        else:
-            services.question_unvote(question=question, user=request.user)
-    except services.LiveError as error:
-        raise HttpError(error.status, error.message) from error
+    """Adding and taking back a vote spend one budget ("live.vote"), as on the page."""
+    question = selectors.question_get(question_id=question_id)
+    if not can_vote(request.user, question):
+        raise not_found("No such question.")
+    check_rate(request, "live.vote")
+    if up:
+        services.question_vote(question=question, user=request.user)
+    else:
+        services.question_unvote(question=question, user=request.user)
     question.refresh_from_db(fields=["vote_count"])
     return VoteOut(voted=up, votes=question.vote_count)
 
 
-@router.post("/questions/{question_id}/vote", response=VoteOut, auth=write_auth)
+VOTE_ERRORS = error_responses(404, 409, 429)
+
+
+@router.post(
+    "/questions/{question_id}/vote", response={200: VoteOut, **VOTE_ERRORS}, auth=write_auth
+)
 def question_vote(request: HttpRequest, question_id: int):
     """Upvote (idempotent: a second vote changes nothing)."""
     return _vote(request, question_id, up=True)
 
 
-@router.delete("/questions/{question_id}/vote", response=VoteOut, auth=write_auth)
+@router.delete(
+    "/questions/{question_id}/vote", response={200: VoteOut, **VOTE_ERRORS}, auth=write_auth
+)
 def question_unvote(request: HttpRequest, question_id: int):
     """Take the upvote back (idempotent)."""
     return _vote(request, question_id, up=False)

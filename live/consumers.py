@@ -14,16 +14,20 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
-from meetups.models import Event, Talk
-from meetups.rules import is_group_organiser
+from meetups.models import Event
+from portal import observability
+from portal.errors import ServiceError, not_found
 
 from . import broadcast, selectors
 from .hub import Connection, counts_key, hub, qa_key, stage_key
+from .rules import can_moderate, can_present
 
 logger = logging.getLogger(__name__)
 
-CLOSE_NOT_FOUND = 4404
+# A refused handshake closes with the refusal's own code (portal.errors: 4000 + its status, so
+# 4404 for a room this person may not see); these are for frames that break the protocol.
 CLOSE_MALFORMED = 4400
 CLOSE_BINARY = 4415
 CLOSE_TOO_BIG = 4009
@@ -42,15 +46,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         try:
-            params = await self._validate()
+            event_id, talk_id, audience, sort = await self._validate()
+        except ServiceError as error:
+            await self._refuse_handshake(error)
+            return
         except Exception:
             logger.exception("live socket: validating the connection failed")
-            params = None
-        if params is None:
-            # Refuse before accepting: the handshake answers 403; nothing is registered.
-            await self.close(code=CLOSE_NOT_FOUND)
+            # Tell no more about a failure than about a room that is not there.
+            await self._refuse_handshake(not_found())
             return
-        event_id, talk_id, audience, sort = params
         await self.accept()
         self.connection = Connection(
             send=self.base_send,
@@ -59,53 +63,56 @@ class LiveConsumer(AsyncWebsocketConsumer):
             audience=audience,
             sort=sort,
         )
+        observability.websocket_opened()
         # Register first, then send the state: a broadcast that lands in between is newer than
         # nothing and the state sent after it is at least as new.
         await hub.attach(self.connection)
         await self._send_full_state(event_id, talk_id)
 
-    async def _validate(self) -> tuple[int, int | None, str, str] | None:
+    async def _refuse_handshake(self, error: ServiceError) -> None:
+        # Before accepting: the handshake answers 403 and nothing is registered.
+        await self.close(code=error.close_code)
+
+    async def _validate(self) -> tuple[int, int | None, str, str]:
+        """(event id, talk id, audience, sort); a ServiceError for a socket the URL does not
+        name (a room, a Q&A, a view that is not there, for this person: NOT_FOUND)."""
         event_id = self.scope["url_route"]["kwargs"]["event_id"]
         raw = self.scope.get("query_string", b"")
         if len(raw) > MAX_QUERY_STRING:
-            return None
+            raise not_found("No such live room.")
         query = parse_qs(raw.decode("ascii", "replace"))
         scope_value = (query.get("qa") or ["event"])[0]
         sort = (query.get("sort") or ["top"])[0]
         view = (query.get("view") or ["live"])[0]
         if sort not in selectors.SORTS or view not in ("live", "presenter", "dashboard"):
-            return None
+            raise not_found("No such view.")
         if scope_value == "event":
             talk_id = None
-        elif scope_value.isdigit():
+        elif scope_value.isascii() and scope_value.isdigit():  # int() refuses "¹", isdigit not
             talk_id = int(scope_value)
         else:
-            return None
-        found = await self._lookup(event_id, talk_id)
-        if found is None:
-            return None
-        organiser = found
-        if view == "dashboard" and not organiser:
-            return None
-        if view in ("presenter", "dashboard"):
-            audience = view
-        else:
-            audience = "organiser" if organiser else "public"
+            raise not_found("No such Q&A.")
+        audience = await self._audience(event_id, talk_id, view)
         return event_id, talk_id, audience, sort
 
     @database_sync_to_async
-    def _lookup(self, event_id: int, talk_id: int | None) -> bool | None:
-        """None if the event (or talk) is not there for this user; else whether an organiser."""
-        event = Event.objects.select_related("group").filter(pk=event_id).first()
-        if event is None:
-            return None
-        user = self.scope.get("user")
-        organiser = bool(user is not None and is_group_organiser(user, event))
-        if event.status == Event.Status.DRAFT and not organiser:
-            return None
-        if talk_id is not None and not Talk.objects.filter(pk=talk_id, event=event).exists():
-            return None
-        return organiser
+    def _audience(self, event_id: int, talk_id: int | None, view: str) -> str:
+        """Which frames this person gets, by the live rules (`live.rules`): the organiser's
+        (moderation lists, who asked anonymously) only for those who may moderate."""
+        user = self.scope.get("user") or AnonymousUser()
+        event = selectors.event_get_live_by_id(event_id=event_id, user=user)
+        if talk_id is not None and not selectors.talk_is_at_event(event=event, talk_id=talk_id):
+            raise not_found("No such talk at this event.")
+        if view == "presenter":
+            if not can_present(user, event):
+                raise not_found("No event found.")
+            return "presenter"
+        if view == "dashboard":
+            # The organiser's dashboard (organise/) runs the room: the moderators' rule.
+            if not can_moderate(user, event):
+                raise not_found("No event found.")
+            return "dashboard"
+        return "organiser" if can_moderate(user, event) else "public"
 
     async def _send_full_state(self, event_id: int, talk_id: int | None) -> None:
         conn = self.connection
@@ -161,5 +168,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code) -> None:
         if self.connection is not None:
+            observability.websocket_closed()
             hub.detach(self.connection)
             self.connection = None

@@ -1,14 +1,14 @@
-"""Reads for the live page, the presenter view, broadcasts and the talk page's Q&A archive."""
+"""Reads for the live page, the presenter view, the socket, broadcasts and the talk page's Q&A
+archive. What a person may not see answers NOT_FOUND (`portal.errors`) on every route."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from meetups.models import Event, Talk
-from meetups.rules import is_group_organiser
+from meetups.rules import can_view_event
+from portal.errors import not_found
 
 from .models import LiveState, Question, QuestionVote, TalkQASettings
 
@@ -25,14 +25,22 @@ class QAState:
     hidden: list[Question] = field(default_factory=list)
 
 
-def event_get_live(*, slug: str, user) -> Event:
-    """The event of a live page: published or cancelled, or a draft its organisers see."""
-    event = get_object_or_404(
-        Event.objects.select_related("group").prefetch_related("talks"), slug=slug
-    )
-    if event.status == Event.Status.DRAFT and not is_group_organiser(user, event):
-        raise Http404("No event found.")
+def _viewable(event: Event | None, user) -> Event:
+    if event is None or not can_view_event(user, event):
+        raise not_found("No event found.")
     return event
+
+
+def event_get_live(*, slug: str, user) -> Event:
+    """The event of a live page, with its talks, if `user` may see it (published or
+    cancelled, or a draft its organisers see: `meetups.rules.can_view_event`)."""
+    events = Event.objects.select_related("group").prefetch_related("talks")
+    return _viewable(events.filter(slug=slug).first(), user)
+
+
+def event_get_live_by_id(*, event_id: int, user) -> Event:
+    """The event of a live socket, by the same rule as `event_get_live`."""
+    return _viewable(Event.objects.select_related("group").filter(pk=event_id).first(), user)
 
 
 def event_is_running(*, event: Event, now=None) -> bool:
@@ -82,7 +90,20 @@ def talk_for_scope(*, event: Event, talk_slug: str | None) -> Talk | None:
     for talk in event.talks.all():
         if talk.slug == talk_slug:
             return talk
-    raise Http404("No such talk at this event.")
+    raise not_found("No such talk at this event.")
+
+
+def talk_is_at_event(*, event: Event, talk_id: int) -> bool:
+    return Talk.objects.filter(pk=talk_id, event=event).exists()
+
+
+def question_get(*, question_id: int, event: Event | None = None) -> Question:
+    """One question (of `event`, when given) with its event; NOT_FOUND otherwise."""
+    questions = Question.objects.select_related("event__group").filter(pk=question_id)
+    question = questions.filter(event=event).first() if event else questions.first()
+    if question is None:
+        raise not_found("No such question.")
+    return question
 
 
 def _sorted(questions: list[Question], sort: str) -> list[Question]:

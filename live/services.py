@@ -2,6 +2,10 @@
 
 One broadcast per change carries the whole current state of what changed (a Q&A's lists, the
 stage, or the counts), rendered once (live/broadcast.py) and fanned out by each process's hub.
+
+Who may do what is `live.rules`; refusals are `portal.errors.ServiceError` (NOT_FOUND for what
+the person may not see or run, FORBIDDEN to log in first, INVALID text, CONFLICT when the Q&A's
+state does not allow it now).
 """
 
 import logging
@@ -13,28 +17,18 @@ from django.db.models import F
 from django.utils import timezone
 
 from meetups.models import Event, Talk
-from meetups.rules import is_group_organiser
-from portal.errors import ServiceError
+from portal.errors import conflict, forbidden, invalid, not_found
 
 from . import broadcast, selectors
 from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote, TalkQASettings
+from .rules import can_ask, can_moderate, can_view_live, can_vote
 
 logger = logging.getLogger(__name__)
 
 
-class LiveError(ServiceError):
-    """A request the rules refuse; `status` is what a view or the API answers with."""
-
-
-class LiveNotFound(LiveError):
-    """Unknown, or not yours to touch: 404 so nothing leaks."""
-
-    status = 404
-
-
-def _require_organiser(user: AbstractBaseUser, event: Event) -> None:
-    if not is_group_organiser(user, event):
-        raise LiveNotFound("Not found.")
+def _require_moderator(user: AbstractBaseUser, event: Event) -> None:
+    if not can_moderate(user, event):
+        raise not_found("Not found.")
 
 
 def _after_commit(func, **kwargs) -> None:
@@ -78,21 +72,23 @@ def question_create(
     Waits in the moderation queue when the event pre-moderates; otherwise shows at once.
     Broadcasts the Q&A after commit.
     """
-    if not author.is_authenticated:
-        raise LiveError("Log in to ask a question.", status=403)
+    if not can_ask(author, event):
+        if not can_view_live(author, event):
+            raise not_found("No event found.")
+        raise forbidden("Log in to ask a question.")
     if talk is not None and talk.event_id != event.pk:
-        raise LiveNotFound("No such talk at this event.")
+        raise not_found("No such talk at this event.")
     if selectors.qa_is_read_only(event=event):
-        raise LiveError("This Q&A is closed: the event is over.", status=409)
+        raise conflict("This Q&A is closed: the event is over.")
     text = clean_question_text(text)
     if not text:
-        raise LiveError("Write a question first.")
+        raise invalid("Write a question first.", field="text")
     if len(text) > QUESTION_MAX_LENGTH:
-        raise LiveError(f"Keep it to {QUESTION_MAX_LENGTH} characters.")
+        raise invalid(f"Keep it to {QUESTION_MAX_LENGTH} characters.", field="text")
     with transaction.atomic():
         state = LiveState.objects.filter(event=event).first()
         if state is not None and not state.accepting_questions:
-            raise LiveError("Questions are paused for now.", status=409)
+            raise conflict("Questions are paused for now.")
         premoderate = bool(state and state.premoderate)
         if talk is not None:
             # A talk's own setting wins; None (or no row) means "as the event".
@@ -115,12 +111,12 @@ def question_create(
     return question
 
 
-def _open_question_for_votes(question_id: int) -> Question:
-    question = Question.objects.select_related("event").filter(pk=question_id).first()
-    if question is None or question.status != Question.Status.VISIBLE:
-        raise LiveNotFound("No such question.")
+def _open_question_for_votes(question_id: int, user: AbstractBaseUser) -> Question:
+    question = Question.objects.select_related("event__group").filter(pk=question_id).first()
+    if question is None or not can_vote(user, question):
+        raise not_found("No such question.")
     if question.is_answered or selectors.qa_is_read_only(event=question.event):
-        raise LiveError("Voting on this question has closed.", status=409)
+        raise conflict("Voting on this question has closed.")
     return question
 
 
@@ -130,9 +126,9 @@ def question_vote(*, question: Question, user: AbstractBaseUser) -> bool:
     Broadcasts the Q&A after commit when the count changed.
     """
     if not user.is_authenticated:
-        raise LiveError("Log in to vote.", status=403)
+        raise forbidden("Log in to vote.")
     with transaction.atomic():
-        question = _open_question_for_votes(question.pk)
+        question = _open_question_for_votes(question.pk, user)
         try:
             with transaction.atomic():
                 QuestionVote.objects.create(question=question, user=user)
@@ -146,9 +142,9 @@ def question_vote(*, question: Question, user: AbstractBaseUser) -> bool:
 def question_unvote(*, question: Question, user: AbstractBaseUser) -> bool:
     """Take one's vote back; True if there was one. Broadcasts after commit when it changed."""
     if not user.is_authenticated:
-        raise LiveError("Log in to vote.", status=403)
+        raise forbidden("Log in to vote.")
     with transaction.atomic():
-        question = _open_question_for_votes(question.pk)
+        question = _open_question_for_votes(question.pk, user)
         deleted, _ = QuestionVote.objects.filter(question=question, user=user).delete()
         if not deleted:
             return False
@@ -166,12 +162,12 @@ def question_vote_toggle(*, question: Question, user: AbstractBaseUser) -> bool:
     return True
 
 
-def _moderate(question: Question, by: AbstractBaseUser, **changes) -> Question:
+def _moderate(question: Question, user: AbstractBaseUser, **changes) -> Question:
     with transaction.atomic():
         question = (
             Question.objects.select_for_update().select_related("event__group").get(pk=question.pk)
         )
-        _require_organiser(by, question.event)
+        _require_moderator(user, question.event)
         for name, value in changes.items():
             setattr(question, name, value)
         question.save(update_fields=list(changes))
@@ -186,29 +182,29 @@ def _moderate(question: Question, by: AbstractBaseUser, **changes) -> Question:
     return question
 
 
-def question_approve(*, question: Question, by: AbstractBaseUser) -> Question:
+def question_approve(*, question: Question, user: AbstractBaseUser) -> Question:
     """Let a queued question into the room (organisers). Broadcasts the Q&A."""
-    return _moderate(question, by, status=Question.Status.VISIBLE)
+    return _moderate(question, user, status=Question.Status.VISIBLE)
 
 
-def question_hide(*, question: Question, by: AbstractBaseUser) -> Question:
+def question_hide(*, question: Question, user: AbstractBaseUser) -> Question:
     """Hide a question from the room (organisers); unpins it. Broadcasts the Q&A."""
-    return _moderate(question, by, status=Question.Status.HIDDEN)
+    return _moderate(question, user, status=Question.Status.HIDDEN)
 
 
-def question_restore(*, question: Question, by: AbstractBaseUser) -> Question:
+def question_restore(*, question: Question, user: AbstractBaseUser) -> Question:
     """Show a hidden question again (organisers). Broadcasts the Q&A."""
-    return _moderate(question, by, status=Question.Status.VISIBLE)
+    return _moderate(question, user, status=Question.Status.VISIBLE)
 
 
 def question_mark_answered(
-    *, question: Question, by: AbstractBaseUser, answered: bool = True
+    *, question: Question, user: AbstractBaseUser, answered: bool = True
 ) -> Question:
     """Move a question to the answered list, or back (organisers); unpins it when answered.
 
     Broadcasts the Q&A (and the stage if it was pinned).
     """
-    return _moderate(question, by, answered_at=timezone.now() if answered else None)
+    return _moderate(question, user, answered_at=timezone.now() if answered else None)
 
 
 def _state_for_update(event: Event) -> LiveState:
@@ -216,20 +212,20 @@ def _state_for_update(event: Event) -> LiveState:
     return state
 
 
-def question_pin(*, question: Question | None, event: Event, by: AbstractBaseUser) -> LiveState:
+def question_pin(*, question: Question | None, event: Event, user: AbstractBaseUser) -> LiveState:
     """Pin one visible question as "now answering" (None unpins).
 
     Broadcasts the stage, and the Q&A of the questions pinned and unpinned (their lists mark
     the pinned one, and the presenter's top list leaves it out).
     """
     with transaction.atomic():
-        _require_organiser(by, event)
+        _require_moderator(user, event)
         if question is not None:
             question = Question.objects.filter(pk=question.pk, event=event).first()
             if question is None:
-                raise LiveNotFound("No such question.")
+                raise not_found("No such question.")
             if question.status != Question.Status.VISIBLE:
-                raise LiveError("Only a visible question can be pinned.", status=409)
+                raise conflict("Only a visible question can be pinned.")
         state = _state_for_update(event)
         previous = state.pinned_question
         state.pinned_question = question
@@ -241,12 +237,12 @@ def question_pin(*, question: Question | None, event: Event, by: AbstractBaseUse
     return state
 
 
-def live_current_talk_set(*, event: Event, talk: Talk | None, by: AbstractBaseUser) -> LiveState:
+def live_current_talk_set(*, event: Event, talk: Talk | None, user: AbstractBaseUser) -> LiveState:
     """Say which talk is on now (None: between talks). Broadcasts the stage."""
     with transaction.atomic():
-        _require_organiser(by, event)
+        _require_moderator(user, event)
         if talk is not None and talk.event_id != event.pk:
-            raise LiveNotFound("No such talk at this event.")
+            raise not_found("No such talk at this event.")
         state = _state_for_update(event)
         state.current_talk = talk
         state.save(update_fields=["current_talk", "updated_at"])
@@ -255,11 +251,11 @@ def live_current_talk_set(*, event: Event, talk: Talk | None, by: AbstractBaseUs
 
 
 def live_settings_update(
-    *, event: Event, by: AbstractBaseUser, premoderate: bool, accepting_questions: bool
+    *, event: Event, user: AbstractBaseUser, premoderate: bool, accepting_questions: bool
 ) -> LiveState:
     """Turn pre-moderation and question taking on or off. Broadcasts the stage."""
     with transaction.atomic():
-        _require_organiser(by, event)
+        _require_moderator(user, event)
         state = _state_for_update(event)
         state.premoderate = premoderate
         state.accepting_questions = accepting_questions
@@ -269,11 +265,11 @@ def live_settings_update(
 
 
 def talk_qa_settings_update(
-    *, talk: Talk, by: AbstractBaseUser, premoderate: bool | None
+    *, talk: Talk, user: AbstractBaseUser, premoderate: bool | None
 ) -> TalkQASettings:
     """Let one talk pre-moderate (True), not (False), or follow its event (None)."""
     with transaction.atomic():
-        _require_organiser(by, talk.event)
+        _require_moderator(user, talk.event)
         settings, _ = TalkQASettings.objects.update_or_create(
             talk=talk, defaults={"premoderate": premoderate}
         )

@@ -1,47 +1,29 @@
-"""Live page, presenter view and the Q&A's write endpoints (HTTP; the websocket only pushes)."""
+"""Live page, presenter view and the Q&A's write endpoints (HTTP; the websocket only pushes).
+
+Who may do what is `live.rules`, asked here, by the services, the API and the socket alike.
+A refusal (`portal.errors`) shows in place for htmx (the question form, the status line) with
+its status; a plain browser is sent back to the live page with the message.
+"""
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
-from django_ratelimit.core import is_ratelimited
 
 from meetups.models import Event
-from meetups.rules import is_group_organiser
+from portal.errors import ServiceError, invalid, not_found
+from portal.http import login_redirect
+from portal.ratelimit import check_rate
 from rsvp.selectors import event_attendance_counts
 
 from . import broadcast, selectors, services
 from .forms import CurrentTalkForm, LiveSettingsForm, QuestionForm, TalkQASettingsForm
 from .models import Question
-
-RATE_LIMITS = {
-    "question": ("LIVE_RATE_QUESTIONS", "5/m", "You can ask at most 5 questions a minute."),
-    "vote": ("LIVE_RATE_VOTES", "60/m", "You can vote at most 60 times a minute."),
-}
-
-
-def rate_limited(request: HttpRequest, kind: str) -> str | None:
-    """The message to answer with (status 429) when this person is over the limit, else None."""
-    setting, default, message = RATE_LIMITS[kind]
-    rate = getattr(settings, setting, default)
-    if is_ratelimited(
-        request, group=f"live.{kind}", key="user", rate=rate, method="POST", increment=True
-    ):
-        return f"Slow down: {message} Try again in a minute."
-    return None
-
-
-def _login_required(request: HttpRequest, back: str) -> HttpResponse:
-    login = f"{reverse('account_login')}?{urlencode({'next': back})}"
-    if request.htmx:
-        return HttpResponseClientRedirect(login)
-    return redirect_to_login(back)
+from .rules import can_ask, can_moderate, can_present, can_vote
 
 
 def _scope_slug(talk) -> str:
@@ -70,7 +52,7 @@ def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> 
     live = selectors.live_state_get(event=event)
     talk = _scope_from_request(event, live, request.GET.get("qa"))
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "top"
-    organiser = is_group_organiser(request.user, event)
+    moderator = can_moderate(request.user, event)
     questions = selectors.qa_questions(event_id=event.pk, talk_id=talk.pk if talk else None)
     qa = selectors.qa_state(questions=questions, sort=sort)
     read_only = selectors.qa_is_read_only(event=event)
@@ -82,14 +64,15 @@ def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> 
         "scope": _scope_slug(talk),
         "sort": sort,
         "qa": qa,
-        "top": [q for q in qa.open if q.pk != live.pinned_question_id][:5],
+        "top": [q for q in qa.open if q.pk != live.pinned_question_id][: broadcast.PRESENTER_TOP],
         "pinned_id": live.pinned_question_id,
         "read_only": read_only,
         "voting_open": not read_only,
-        "is_organiser": organiser,
+        "can_moderate": moderator,
+        "can_ask": can_ask(request.user, event),
         "audience": "presenter"
         if view == "presenter"
-        else ("organiser" if organiser else "public"),
+        else ("organiser" if moderator else "public"),
         "counts": event_attendance_counts(event_id=event.pk),
         "my_votes": selectors.question_ids_voted(user=request.user, event_id=event.pk),
         "ws_url": _ws_url(event, talk, sort, view),
@@ -103,7 +86,7 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_live(slug=slug, user=request.user)
     context = _page_context(request, event)
     context["form"] = QuestionForm(initial={"qa": context["scope"]})
-    if context["is_organiser"]:
+    if context["can_moderate"]:
         context["stage_form"] = CurrentTalkForm(
             event=event, initial={"talk": context["live"].current_talk_id}
         )
@@ -118,11 +101,17 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def presenter(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_live(slug=slug, user=request.user)
+    if not can_present(request.user, event):
+        raise not_found("No event found.")
     return render(request, "live/presenter.html", _page_context(request, event, view="presenter"))
 
 
-def _event_for_write(request: HttpRequest, slug: str) -> Event:
-    return selectors.event_get_live(slug=slug, user=request.user)
+def _moderated_event(request: HttpRequest, slug: str) -> Event:
+    """The event, if `request.user` may run its room; NOT_FOUND for anyone else."""
+    event = selectors.event_get_live(slug=slug, user=request.user)
+    if not can_moderate(request.user, event):
+        raise not_found("Not found.")
+    return event
 
 
 def _flash(request: HttpRequest, event: Event, text: str, *, status: int = 200, error=False):
@@ -139,48 +128,14 @@ def _flash(request: HttpRequest, event: Event, text: str, *, status: int = 200, 
     return redirect(_live_url(event))
 
 
-@require_POST
-def question_create(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_for_write(request, slug)
-    if not request.user.is_authenticated:
-        return _login_required(request, _live_url(event))
-    form = QuestionForm(request.POST)
-    talk = None
-    status = 200
-    if form.is_valid():
-        talk = selectors.talk_for_scope(event=event, talk_slug=form.cleaned_data["qa"])
-        if message := rate_limited(request, "question"):
-            form.add_error(None, message)
-            status = 429
-        else:
-            try:
-                question = services.question_create(
-                    event=event,
-                    talk=talk,
-                    author=request.user,
-                    text=form.cleaned_data["text"],
-                    is_anonymous=form.cleaned_data["is_anonymous"],
-                )
-            except services.LiveError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                done = (
-                    "Thanks! Your question waits for an organiser's approval."
-                    if question.status == Question.Status.PENDING
-                    else "Thanks! Your question is up."
-                )
-                if not request.htmx:
-                    messages.success(request, done)
-                    return redirect(_live_url(event, _scope_slug(talk)))
-                fresh = QuestionForm(initial={"qa": _scope_slug(talk)})
-                return render(
-                    request,
-                    "live/live_page.html#question_form",
-                    {"event": event, "form": fresh, "done": done, "read_only": False},
-                )
-    else:
-        status = 422
+def _refused(request: HttpRequest, event: Event, error: ServiceError) -> HttpResponse:
+    return _flash(request, event, error.message, status=error.status, error=True)
+
+
+def _question_form_answer(
+    request: HttpRequest, event: Event, form: QuestionForm, status: int
+) -> HttpResponse:
+    """The form again with its errors: in place for htmx, as messages on the page otherwise."""
     if not request.htmx:
         for error in form.errors.get("__all__", []) + form.errors.get("text", []):
             messages.error(request, error)
@@ -188,30 +143,60 @@ def question_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "live/live_page.html#question_form",
-        {"event": event, "form": form, "read_only": False},
+        {"event": event, "form": form, "read_only": False, "can_ask": can_ask(request.user, event)},
         status=status,
     )
 
 
-def _question_of(event: Event, pk: int) -> Question:
-    return get_object_or_404(Question.objects.select_related("event"), pk=pk, event=event)
+@require_POST
+def question_create(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get_live(slug=slug, user=request.user)
+    if not request.user.is_authenticated:
+        return login_redirect(request, back=_live_url(event))
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        return _question_form_answer(request, event, form, status=422)
+    talk = selectors.talk_for_scope(event=event, talk_slug=form.cleaned_data["qa"])
+    try:
+        check_rate(request, "live.question")
+        question = services.question_create(
+            event=event,
+            talk=talk,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            is_anonymous=form.cleaned_data["is_anonymous"],
+        )
+    except ServiceError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _question_form_answer(request, event, form, status=error.status)
+    done = (
+        "Thanks! Your question waits for an organiser's approval."
+        if question.status == Question.Status.PENDING
+        else "Thanks! Your question is up."
+    )
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(_live_url(event, _scope_slug(talk)))
+    fresh = QuestionForm(initial={"qa": _scope_slug(talk)})
+    context = {"event": event, "form": fresh, "done": done, "read_only": False}
+    context["can_ask"] = can_ask(request.user, event)
+    return render(request, "live/live_page.html#question_form", context)
 
 
 @require_POST
 def question_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Upvote, or take the upvote back when pressed again."""
-    event = _event_for_write(request, slug)
+    event = selectors.event_get_live(slug=slug, user=request.user)
     if not request.user.is_authenticated:
-        return _login_required(request, _live_url(event))
-    question = _question_of(event, pk)
-    if question.status != Question.Status.VISIBLE:
-        raise Http404("No such question.")
-    if message := rate_limited(request, "vote"):
-        return _flash(request, event, message, status=429, error=True)
+        return login_redirect(request, back=_live_url(event))
+    question = selectors.question_get(question_id=pk, event=event)
+    if not can_vote(request.user, question):
+        raise not_found("No such question.")
     try:
+        check_rate(request, "live.vote")
         voted = services.question_vote_toggle(question=question, user=request.user)
-    except services.LiveError as error:
-        return _flash(request, event, error.message, status=error.status, error=True)
+    except ServiceError as error:
+        return _refused(request, event, error)
     return _flash(request, event, "Upvoted." if voted else "Vote taken back.")
 
 
@@ -221,19 +206,21 @@ MODERATION = {
     "restore": (services.question_restore, "Restored."),
     "answer": (services.question_mark_answered, "Marked answered."),
     "reopen": (
-        lambda *, question, by: services.question_mark_answered(
-            question=question, by=by, answered=False
+        lambda *, question, user: services.question_mark_answered(
+            question=question, user=user, answered=False
         ),
         "Back in the open questions.",
     ),
     "pin": (
-        lambda *, question, by: services.question_pin(
-            question=question, event=question.event, by=by
+        lambda *, question, user: services.question_pin(
+            question=question, event=question.event, user=user
         ),
         "Pinned as now answering.",
     ),
     "unpin": (
-        lambda *, question, by: services.question_pin(question=None, event=question.event, by=by),
+        lambda *, question, user: services.question_pin(
+            question=None, event=question.event, user=user
+        ),
         "Unpinned.",
     ),
 }
@@ -241,42 +228,38 @@ MODERATION = {
 
 @require_POST
 def question_moderate(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
-    event = _event_for_write(request, slug)
-    if action not in MODERATION or not is_group_organiser(request.user, event):
-        raise Http404("Not found.")
-    question = _question_of(event, pk)
+    event = _moderated_event(request, slug)
+    if action not in MODERATION:
+        raise not_found("Not found.")
+    question = selectors.question_get(question_id=pk, event=event)
     service, done = MODERATION[action]
     try:
-        service(question=question, by=request.user)
-    except services.LiveError as error:
-        return _flash(request, event, error.message, status=error.status, error=True)
+        service(question=question, user=request.user)
+    except ServiceError as error:
+        return _refused(request, event, error)
     return _flash(request, event, done)
 
 
 @require_POST
 def stage_update(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_for_write(request, slug)
-    if not is_group_organiser(request.user, event):
-        raise Http404("Not found.")
+    event = _moderated_event(request, slug)
     form = CurrentTalkForm(request.POST, event=event)
     if not form.is_valid():
-        return _flash(request, event, "Choose a talk of this event.", status=422, error=True)
+        return _refused(request, event, invalid("Choose a talk of this event.", field="talk"))
     talk = form.cleaned_data["talk"]
-    services.live_current_talk_set(event=event, talk=talk, by=request.user)
+    services.live_current_talk_set(event=event, talk=talk, user=request.user)
     return _flash(request, event, f"On stage: {talk.title if talk else 'between talks'}.")
 
 
 @require_POST
 def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_for_write(request, slug)
-    if not is_group_organiser(request.user, event):
-        raise Http404("Not found.")
+    event = _moderated_event(request, slug)
     form = LiveSettingsForm(request.POST)
     if not form.is_valid():
-        return _flash(request, event, "Those settings did not make sense.", status=422, error=True)
+        return _refused(request, event, invalid("Those settings did not make sense."))
     services.live_settings_update(
         event=event,
-        by=request.user,
+        user=request.user,
         premoderate=form.cleaned_data["premoderate"],
         accepting_questions=form.cleaned_data["accepting_questions"],
     )
@@ -285,16 +268,15 @@ def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def talk_settings_update(request: HttpRequest, slug: str, talk_slug: str) -> HttpResponse:
-    event = _event_for_write(request, slug)
-    if not is_group_organiser(request.user, event):
-        raise Http404("Not found.")
+    event = _moderated_event(request, slug)
     talk = selectors.talk_for_scope(event=event, talk_slug=talk_slug)
     if talk is None:
-        raise Http404("No such talk.")
+        raise not_found("No such talk.")
     form = TalkQASettingsForm(request.POST)
     if not form.is_valid():
-        return _flash(request, event, "Choose yes, no or as the event.", status=422, error=True)
+        error = invalid("Choose yes, no or as the event.", field="premoderate")
+        return _refused(request, event, error)
     services.talk_qa_settings_update(
-        talk=talk, by=request.user, premoderate=form.cleaned_data["premoderate"]
+        talk=talk, user=request.user, premoderate=form.cleaned_data["premoderate"]
     )
     return _flash(request, event, f"Q&A settings of “{talk.title}” saved.")

@@ -1,37 +1,25 @@
 """Organiser API under /api/organise/: the event summary, the RSVP window, cancelling, and
-messages to attendees. Same services and rules as the pages; strangers get 404."""
+messages to attendees. Same services, rules and rate limits as the pages; a refusal is the
+services' ServiceError, answered by the API's one handler (strangers: 404)."""
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from meetups.models import Event
 from portal.api_auth import member_auth, write_auth
+from portal.api_errors import error_responses
+from portal.ratelimit import check_rate
 
 from . import selectors, services
 from .models import AttendeeMessage
-from .views import message_rate_limited
 
 router = Router(tags=["organise"])
 
 
 def _event(request: HttpRequest, group: str, event: str) -> Event:
-    if not request.user.is_authenticated:
-        raise HttpError(404, "No event found.")
-    try:
-        group_obj = selectors.group_get_for_organiser(slug=group, user=request.user)
-        return selectors.event_get_for_organiser(group=group_obj, slug=event, user=request.user)
-    except Http404:
-        raise HttpError(404, "No event found.") from None
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except services.OrganiseError as error:
-        raise HttpError(409, error.message) from None
+    return selectors.organised_event_get(group_slug=group, event_slug=event, user=request.auth)
 
 
 class TalkVotesOut(Schema):
@@ -84,15 +72,22 @@ class MessageOut(Schema):
     sent_at: datetime
 
 
-@router.get("/organise/{group}/events/{event}/summary", response=SummaryOut, auth=member_auth)
+@router.get(
+    "/organise/{group}/events/{event}/summary",
+    response={200: SummaryOut, **error_responses(404)},
+    auth=member_auth,
+)
 def event_summary(request: HttpRequest, group: str, event: str):
     """RSVPs, no-shows, attendance, questions and talks by votes (organisers of the group)."""
-    event_obj = _event(request, group, event)
-    summary = selectors.event_summary(event=event_obj)
-    stats = selectors.rsvp_stats(event=event_obj)
+    return _summary(_event(request, group, event))
+
+
+def _summary(event: Event) -> dict:
+    summary = selectors.event_summary(event=event)
+    stats = selectors.rsvp_stats(event=event)
     return {
-        "event": event_obj.slug,
-        "status": event_obj.status,
+        "event": event.slug,
+        "status": event.status,
         "capacity": summary.counts["capacity"],
         "going": summary.counts["going"],
         "going_rsvps": summary.rsvps,
@@ -107,39 +102,43 @@ def event_summary(request: HttpRequest, group: str, event: str):
     }
 
 
-@router.post("/organise/{group}/events/{event}/rsvp-window", response=SummaryOut, auth=write_auth)
+@router.post(
+    "/organise/{group}/events/{event}/rsvp-window",
+    response={200: SummaryOut, **error_responses(404, 409)},
+    auth=write_auth,
+)
 def rsvp_window(request: HttpRequest, group: str, event: str, payload: RsvpWindowIn):
     """Open RSVPs now, or close them now."""
-    event_obj = _event(request, group, event)
+    organised_event = _event(request, group, event)
     service = services.rsvp_window_open if payload.open else services.rsvp_window_close
-    _call(service, event=event_obj, by=request.user)
-    return event_summary(request, group, event)
-
-
-@router.post("/organise/{group}/events/{event}/cancel", response=CancelOut, auth=write_auth)
-def cancel(request: HttpRequest, group: str, event: str, payload: CancelIn):
-    """Cancel the event; everyone whose RSVP stands is emailed (a task)."""
-    event_obj = _event(request, group, event)
-    if len(payload.reason) > 500:
-        raise HttpError(422, "Keep the reason to 500 characters.")
-    emailed = _call(services.event_cancel, event=event_obj, by=request.user, reason=payload.reason)
-    return {"status": event_obj.status, "emailed": emailed}
+    service(event=organised_event, user=request.auth)
+    return _summary(organised_event)
 
 
 @router.post(
-    "/organise/{group}/events/{event}/messages", response={201: MessageOut}, auth=write_auth
+    "/organise/{group}/events/{event}/cancel",
+    response={200: CancelOut, **error_responses(404, 409, 422)},
+    auth=write_auth,
+)
+def cancel(request: HttpRequest, group: str, event: str, payload: CancelIn):
+    """Cancel the event; everyone whose RSVP stands is emailed (a task)."""
+    organised_event = _event(request, group, event)
+    emailed = services.event_cancel(event=organised_event, user=request.auth, reason=payload.reason)
+    return {"status": organised_event.status, "emailed": emailed}
+
+
+@router.post(
+    "/organise/{group}/events/{event}/messages",
+    response={201: MessageOut, **error_responses(404, 409, 422, 429)},
+    auth=write_auth,
 )
 def message_send(request: HttpRequest, group: str, event: str, payload: MessageIn):
     """Email one audience of the event (going, waitlisted, checked_in) and record it."""
-    event_obj = _event(request, group, event)
-    if message_rate_limited(request):
-        raise HttpError(429, "Too many messages; wait an hour and try again.")
-    if len(payload.subject) > 150 or len(payload.body) > 5000 or "\n" in payload.subject:
-        raise HttpError(422, "Subject: one line, at most 150 characters; body: at most 5000.")
-    record = _call(
-        services.attendee_message_send,
-        event=event_obj,
-        by=request.user,
+    organised_event = _event(request, group, event)
+    check_rate(request, "organise.message")
+    record = services.attendee_message_send(
+        event=organised_event,
+        user=request.auth,
         audience=payload.audience,
         subject=payload.subject,
         body=payload.body,

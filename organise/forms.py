@@ -6,11 +6,13 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
-from meetups.models import TIME_ZONE_CHOICES, Event, Sponsor, Talk, Venue
+from meetups.models import TIME_ZONE_CHOICES, Event, Sponsor, Venue
 
 from .models import AttendeeMessage
 from .selectors import rsvp_settings_for
 from .services import EventFields
+from .services.events import CANCEL_REASON_MAX_LENGTH
+from .services.messages import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -162,7 +164,7 @@ class DuplicateForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        max_length=500,
+        max_length=CANCEL_REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="A word to attendees (optional)",
@@ -182,9 +184,9 @@ class MessageForm(forms.Form):
     audience = forms.ChoiceField(
         choices=AttendeeMessage.Audience.choices, label="To", widget=forms.RadioSelect
     )
-    subject = forms.CharField(max_length=150)
+    subject = forms.CharField(max_length=SUBJECT_MAX_LENGTH)
     body = forms.CharField(
-        max_length=5000,
+        max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Message",
         help_text="Plain text. Each person gets their own email.",
@@ -195,13 +197,3 @@ class MessageForm(forms.Form):
         if "\n" in subject or "\r" in subject:
             raise forms.ValidationError("Keep the subject on one line.")
         return subject
-
-
-class CurrentTalkForm(forms.Form):
-    talk = forms.ModelChoiceField(
-        queryset=Talk.objects.none(), required=False, empty_label="Between talks", label="On stage"
-    )
-
-    def __init__(self, *args, event: Event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["talk"].queryset = Talk.objects.filter(event=event).order_by("order", "pk")

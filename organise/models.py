@@ -3,7 +3,6 @@
 These models lived in `meetups` until the apps were split by concern; they keep their tables.
 """
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,10 +10,12 @@ from django.db import models
 from django.utils import timezone
 
 from meetups.models import Event, Group
+from portal.invitations import TOKEN_MAX_LENGTH, invitation_token_new
 
 
 def new_invitation_token() -> str:
-    return secrets.token_urlsafe(32)
+    """The portal's invitation token (kept under this name: the migrations refer to it)."""
+    return invitation_token_new()
 
 
 class OrganiserInvitation(models.Model):
@@ -24,7 +25,7 @@ class OrganiserInvitation(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="organiser_invitations")
     email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    token = models.CharField(max_length=TOKEN_MAX_LENGTH, unique=True, default=new_invitation_token)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

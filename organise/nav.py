@@ -1,4 +1,4 @@
-"""Template tags for links into the organiser area (registered by meetups/templatetags/organise.py).
+"""Links into the organiser area, as template tags (registered in templatetags/organise.py).
 
 The permission is decided here, in Python, with the same predicate the views use, so a
 template never shows an organiser link on the strength of an `{% if %}` alone.

@@ -7,45 +7,43 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.http import Http404
 from django.utils import timezone
 
 from cfp.models import Proposal, ProposalVote
 from live.models import Question
 from meetups.models import Event, Group, Talk
-from meetups.rules import is_group_organiser
+from portal.errors import not_found
+from portal.invitations import invitation_get as token_invitation_get
 from rsvp.models import Rsvp, RsvpSettings
 from rsvp.selectors import attendee_list, event_attendance_counts, event_list_with_seats
 from rsvp.services import rsvp_window_problem
 
 from .models import AttendeeMessage, OrganiserInvitation
+from .rules import require_organiser
 
-TOP_QUESTIONS = 5
 TOP_PROPOSALS = 5
 
 
-def group_get_for_organiser(*, slug: str, user: AbstractBaseUser) -> Group:
-    """The group, if `user` organises it (owner, co-organiser or staff); 404 otherwise."""
+def organised_group_get(*, slug: str, user: AbstractBaseUser) -> Group:
+    """The group, if `user` organises it (owner, co-organiser or staff); not found otherwise."""
     group = Group.objects.select_related("owner").filter(slug=slug).first()
-    if group is None or not is_group_organiser(user, group):
-        raise Http404("No group found.")
-    # Checked for this user: event_get_for_organiser need not ask the database again.
-    group._organiser_checked_for = user.pk
+    if group is None:
+        raise not_found("No group found.")
+    require_organiser(user, group, message="No group found.")
     return group
 
 
-def event_get_for_organiser(*, group: Group, slug: str, user: AbstractBaseUser) -> Event:
-    """An event of this group for its organisers; an event of any other group answers 404."""
-    checked = getattr(group, "_organiser_checked_for", None) == user.pk
-    if not (checked or is_group_organiser(user, group)):
-        raise Http404("No event found.")
+def organised_event_get(*, group_slug: str, event_slug: str, user: AbstractBaseUser) -> Event:
+    """An event of the group in the URL, for that group's organisers (the organiser pages and
+    API). Not found for anyone else, and for an event of any other group."""
+    group = organised_group_get(slug=group_slug, user=user)
     event = (
         Event.objects.select_related("group", "venue", "host_sponsor")
-        .filter(group=group, slug=slug)
+        .filter(group=group, slug=event_slug)
         .first()
     )
     if event is None:
-        raise Http404("No event found.")
+        raise not_found("No event found.")
     return event
 
 
@@ -103,10 +101,9 @@ def group_organisers(*, group: Group, now: datetime | None = None) -> Organisers
     return Organisers(owner=group.owner, co_organisers=co, pending=invitations)
 
 
-def invitation_get(*, token: str) -> OrganiserInvitation | None:
-    if not token or len(token) > 64:
-        return None
-    return OrganiserInvitation.objects.select_related("group").filter(token=token).first()
+def invitation_get(*, token: str) -> OrganiserInvitation:
+    """The organiser invitation with this token (the portal's token flow); not found else."""
+    return token_invitation_get(OrganiserInvitation.objects.select_related("group"), token=token)
 
 
 # --- The dashboard -------------------------------------------------------------------------

@@ -1,25 +1,25 @@
-"""RSVP endpoints: the same services as the pages, so the same rules and locks.
+"""RSVP endpoints: the same services, rules and rate budget as the pages.
 
 Writes (and reads of one's own RSVPs) take `write_auth`: a session with its CSRF token, or a
-personal API token (`Authorization: Bearer ...`). Refusals answer `{"detail": "<why>"}` with a
-4xx status, and change nothing.
+personal API token (`Authorization: Bearer ...`). Refusals are the services' and selectors'
+`ServiceError`, answered by `portal.api` with the status of their kind and the one error body
+(`portal.api_errors.ErrorOut`); they change nothing.
 """
 
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from django_ratelimit.core import is_ratelimited
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from meetups.models import Event
 from portal.api_auth import member_auth, write_auth
+from portal.api_errors import error_responses
+from portal.errors import invalid, not_found
+from portal.ratelimit import check_rate
 
 from . import selectors, services
 from .models import Rsvp
-from .views import WRITE_RATE
 
 router = Router(tags=["rsvp"])
 
@@ -83,51 +83,48 @@ class AttendanceOut(Schema):
     seats_left: int
 
 
-def _throttle(request: HttpRequest) -> None:
-    if is_ratelimited(
-        request, group="rsvp-write", key="user_or_ip", rate=WRITE_RATE, increment=True
-    ):
-        raise HttpError(429, "Too many requests; wait a minute and try again.")
-
-
-def _call(fn, **kwargs) -> services.RsvpResult:
-    try:
-        return fn(**kwargs)
-    except services.RsvpError as error:
-        raise HttpError(error.status, error.message) from None
-
-
-@router.get("/events/{slug}/attendance", response=AttendanceOut)
+@router.get("/events/{slug}/attendance", response={200: AttendanceOut, **error_responses(404)})
 def event_attendance(request: HttpRequest, slug: str):
-    """Seats left, going and waitlisted counts of a published event (public)."""
-    event = selectors.event_get_open(slug=slug)
+    """Seats left, going and waitlisted counts of an event you can see (public once published)."""
+    event = selectors.event_get_for_rsvp(slug=slug, user=request.user)
     return selectors.event_attendance_counts(event_id=event.pk)
 
 
-@router.post("/events/{slug}/rsvp", response={200: RsvpOut, 201: RsvpOut}, auth=write_auth)
+@router.post(
+    "/events/{slug}/rsvp",
+    response={200: RsvpOut, 201: RsvpOut, **error_responses(403, 404, 409, 422, 429)},
+    auth=write_auth,
+)
 def rsvp_create(request: HttpRequest, slug: str, payload: RsvpIn):
     """RSVP going (201), or join the waitlist when full. Repeating it changes nothing (200)."""
-    _throttle(request)
-    event = selectors.event_get_open(slug=slug)
-    result = _call(services.rsvp_create, event=event, user=request.auth, guests=payload.guests)
+    check_rate(request, "rsvp.write")
+    event = selectors.event_get_for_rsvp(slug=slug, user=request.auth)
+    result = services.rsvp_create(event=event, user=request.auth, guests=payload.guests)
     return Status(201 if result.changed else 200, result.rsvp)
 
 
-@router.patch("/rsvps/{rsvp_id}", response=RsvpOut, auth=write_auth)
+@router.patch(
+    "/rsvps/{rsvp_id}",
+    response={200: RsvpOut, **error_responses(404, 409, 422, 429)},
+    auth=write_auth,
+)
 def rsvp_guests_change(request: HttpRequest, rsvp_id: int, payload: RsvpIn):
     """Change the guests of your own RSVP."""
-    _throttle(request)
-    result = _call(
-        services.rsvp_guests_change, rsvp_id=rsvp_id, user=request.auth, guests=payload.guests
-    )
-    return result.rsvp
+    check_rate(request, "rsvp.write")
+    return services.rsvp_guests_change(
+        rsvp_id=rsvp_id, user=request.auth, guests=payload.guests
+    ).rsvp
 
 
-@router.post("/rsvps/{rsvp_id}/cancel", response=RsvpOut, auth=write_auth)
+@router.post(
+    "/rsvps/{rsvp_id}/cancel",
+    response={200: RsvpOut, **error_responses(404, 409, 429)},
+    auth=write_auth,
+)
 def rsvp_cancel(request: HttpRequest, rsvp_id: int):
     """Cancel your own RSVP; the waitlist moves up."""
-    _throttle(request)
-    return _call(services.rsvp_cancel, rsvp_id=rsvp_id, user=request.auth).rsvp
+    check_rate(request, "rsvp.write")
+    return services.rsvp_cancel(rsvp_id=rsvp_id, user=request.auth).rsvp
 
 
 @router.get("/me/rsvps", response=list[RsvpOut], auth=member_auth)
@@ -136,19 +133,23 @@ def my_rsvps(request: HttpRequest):
     return list(selectors.my_rsvps(user=request.auth))
 
 
-@router.get("/rsvps/{rsvp_id}", response=RsvpOut, auth=member_auth)
+@router.get("/rsvps/{rsvp_id}", response={200: RsvpOut, **error_responses(404)}, auth=member_auth)
 def rsvp_get(request: HttpRequest, rsvp_id: int):
     """One of your own RSVPs (your ticket); anyone else's answers 404."""
     return selectors.rsvp_get_own(rsvp_id=rsvp_id, user=request.auth)
 
 
-@router.get("/events/{slug}/attendees", response=list[AttendeeOut], auth=member_auth)
+@router.get(
+    "/events/{slug}/attendees",
+    response={200: list[AttendeeOut], **error_responses(404, 422)},
+    auth=member_auth,
+)
 @paginate(PageNumberPagination, page_size=100)
 def attendees(request: HttpRequest, slug: str, status: str = ""):
     """The event's RSVPs (organisers of its group only)."""
-    event = selectors.event_get_for_organiser(slug=slug, user=request.auth)
+    event = selectors.event_get_for_door(slug=slug, user=request.auth)
     if status not in dict(selectors.AttendeeFilter.CHOICES):
-        raise HttpError(400, "Unknown status filter.")
+        raise invalid("Unknown status filter.", field="status")
     return selectors.attendee_list(event=event, status=status)
 
 
@@ -156,24 +157,32 @@ def _door_rsvp(event: Event, payload: CheckInIn) -> Rsvp:
     if payload.token:
         rsvp = selectors.rsvp_get_by_token(token=payload.token)
         if rsvp is None or rsvp.event_id != event.pk:
-            raise HttpError(404, "No such ticket for this event.")
+            raise not_found("No such ticket for this event.")
         return rsvp
     if payload.rsvp_id is None:
-        raise HttpError(400, "Give rsvp_id or token.")
-    return get_object_or_404(Rsvp.objects.select_related("user"), pk=payload.rsvp_id, event=event)
+        raise invalid("Give rsvp_id or token.", field="rsvp_id")
+    return selectors.rsvp_get_for_event(event=event, rsvp_id=payload.rsvp_id)
 
 
-@router.post("/events/{slug}/check-ins", response=AttendeeOut, auth=write_auth)
+@router.post(
+    "/events/{slug}/check-ins",
+    response={200: AttendeeOut, **error_responses(404, 409, 422)},
+    auth=write_auth,
+)
 def check_in(request: HttpRequest, slug: str, payload: CheckInIn):
     """Check a going RSVP in, by its id or its ticket token (organisers only)."""
-    event = selectors.event_get_for_organiser(slug=slug, user=request.auth)
+    event = selectors.event_get_for_door(slug=slug, user=request.auth)
     rsvp = _door_rsvp(event, payload)
-    return _call(services.rsvp_check_in, rsvp=rsvp, by=request.auth).rsvp
+    return services.rsvp_check_in(rsvp=rsvp, user=request.auth).rsvp
 
 
-@router.delete("/events/{slug}/check-ins/{rsvp_id}", response=AttendeeOut, auth=write_auth)
+@router.delete(
+    "/events/{slug}/check-ins/{rsvp_id}",
+    response={200: AttendeeOut, **error_responses(404, 409)},
+    auth=write_auth,
+)
 def check_in_undo(request: HttpRequest, slug: str, rsvp_id: int):
     """Undo a check-in (organisers only)."""
-    event = selectors.event_get_for_organiser(slug=slug, user=request.auth)
-    rsvp = get_object_or_404(Rsvp.objects.select_related("user"), pk=rsvp_id, event=event)
-    return _call(services.rsvp_check_in, rsvp=rsvp, by=request.auth, undo=True).rsvp
+    event = selectors.event_get_for_door(slug=slug, user=request.auth)
+    rsvp = selectors.rsvp_get_for_event(event=event, rsvp_id=rsvp_id)
+    return services.rsvp_check_in(rsvp=rsvp, user=request.auth, undo=True).rsvp

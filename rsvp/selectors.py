@@ -1,18 +1,23 @@
-"""Reads for RSVP pages, the door and the API: fixed query counts, whatever the list length."""
+"""Reads for RSVP pages, the door and the API: fixed query counts, whatever the list length.
 
+What a person may not see answers NOT_FOUND (`portal.errors`), on pages and the API alike.
+"""
+
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from meetups.models import Event
-from meetups.rules import is_group_organiser
+from meetups.rules import can_view_event
+from portal.errors import not_found
 
 from .models import Rsvp, RsvpSettings, seats_going
+from .rules import can_check_in, can_rsvp
 from .services import rsvp_window_problem
 
 SEARCH_MAX_LENGTH = 100
@@ -62,7 +67,8 @@ class Panel:
     waitlist_position: int | None
     closed_reason: str | None
     guest_choices: list[int]
-    can_organise: bool = False
+    can_rsvp: bool = False  # rsvp.rules.can_rsvp: else the panel offers to log in
+    can_check_in: bool = False  # rsvp.rules.can_check_in: the panel links to the door
 
     @property
     def is_full(self) -> bool:
@@ -92,7 +98,8 @@ def rsvp_panel(*, event: Event, user: AbstractBaseUser, now: datetime | None = N
         waitlist_position=position,
         closed_reason=rsvp_window_problem(event=event, settings=settings, now=now),
         guest_choices=list(range(settings.guests_allowed + 1)),
-        can_organise=user.is_authenticated and is_group_organiser(user, event),
+        can_rsvp=can_rsvp(user, event),
+        can_check_in=can_check_in(user, event),
     )
 
 
@@ -106,19 +113,21 @@ def waitlist_position(*, rsvp: Rsvp) -> int:
     return ahead + 1
 
 
-def event_get_for_organiser(*, slug: str, user: AbstractBaseUser) -> Event:
-    """The event, if `user` organises its group (or is staff); 404 for everyone else."""
+def event_get_for_door(*, slug: str, user: AbstractBaseUser) -> Event:
+    """The event whose door (check-in, attendees) `user` runs (`rsvp.rules.can_check_in`);
+    NOT_FOUND for everyone else."""
     event = Event.objects.select_related("group").filter(slug=slug).first()
-    if event is None or not is_group_organiser(user, event):
-        raise Http404("No event found.")
+    if event is None or not can_check_in(user, event):
+        raise not_found("No event found.")
     return event
 
 
-def event_get_open(*, slug: str) -> Event:
-    """An event members can RSVP to the page of (not a draft); 404 otherwise."""
+def event_get_for_rsvp(*, slug: str, user: AbstractBaseUser) -> Event:
+    """The event of an RSVP page or route, if `user` may see it (`meetups.rules.can_view_event`:
+    a draft only its organisers); NOT_FOUND otherwise."""
     event = Event.objects.select_related("group").filter(slug=slug).first()
-    if event is None or event.status == Event.Status.DRAFT:
-        raise Http404("No event found.")
+    if event is None or not can_view_event(user, event):
+        raise not_found("No event found.")
     return event
 
 
@@ -147,6 +156,35 @@ def attendee_list(*, event: Event, status: str = "") -> QuerySet[Rsvp]:
     return rsvps.order_by("status", "queued_at", "pk")
 
 
+# The attendee download, here once for every page that offers one (the door's attendee list,
+# the organiser's dashboard): `portal.csv_export.csv_response(header=..., rows=...)`.
+ATTENDEE_CSV_HEADER = [
+    "name",
+    "username",  # the only name of people who signed up without one
+    "email",
+    "status",
+    "guests",
+    "seats",
+    "rsvp_at",
+    "checked_in_at",
+]
+
+
+def attendee_csv_rows(*, event: Event, status: str = "") -> Iterator[tuple]:
+    """The rows under ATTENDEE_CSV_HEADER, streamed from one query."""
+    for rsvp in attendee_list(event=event, status=status).iterator(chunk_size=500):
+        yield (
+            rsvp.user.get_full_name(),
+            rsvp.user.get_username(),
+            rsvp.user.email,
+            rsvp.status,
+            rsvp.guests,
+            rsvp.seats,
+            rsvp.created_at,
+            rsvp.checked_in_at,
+        )
+
+
 def check_in_search(*, event: Event, query: str = "") -> list[Rsvp]:
     """Going RSVPs matching a name, username or email (not yet checked in first)."""
     rsvps = Rsvp.objects.going().filter(event_id=event.pk).select_related("user")
@@ -169,7 +207,7 @@ def rsvp_get_for_event(*, event: Event, rsvp_id: int) -> Rsvp:
     """One RSVP of this event (404 for an RSVP of any other event)."""
     rsvp = Rsvp.objects.select_related("user", "event").filter(pk=rsvp_id, event=event).first()
     if rsvp is None:
-        raise Http404("No such RSVP.")
+        raise not_found("No such RSVP.")
     return rsvp
 
 
@@ -184,23 +222,23 @@ def rsvp_get_by_token(*, token: str) -> Rsvp | None:
 
 
 def rsvp_get_own(*, rsvp_id: int, user: AbstractBaseUser) -> Rsvp:
-    """One's own RSVP; another person's answers 404 exactly like a missing one."""
+    """One's own RSVP; another person's answers NOT_FOUND exactly like a missing one."""
     rsvp = (
         Rsvp.objects.select_related("event", "event__venue", "event__group")
         .filter(pk=rsvp_id, user_id=user.pk)
         .first()
     )
     if rsvp is None:
-        raise Http404("No such RSVP.")
+        raise not_found("No such RSVP.")
     return rsvp
 
 
 def my_rsvps(*, user: AbstractBaseUser) -> QuerySet[Rsvp]:
-    """Everything `user` RSVPed to (not cancelled), soonest first."""
+    """Everything `user` RSVPed to (not cancelled) that is public, soonest first (an event
+    taken back to draft drops out until it is published again)."""
     return (
         Rsvp.objects.active()
-        .filter(user_id=user.pk)
-        .exclude(event__status=Event.Status.DRAFT)
+        .filter(user_id=user.pk, event__in=Event.objects.published())
         .select_related("event", "event__venue", "event__group")
         .order_by("event__starts_at")
     )

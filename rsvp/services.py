@@ -5,6 +5,10 @@ UPDATE` inside `transaction.atomic` (on SQLite the IMMEDIATE transaction already
 writers). Under that lock the seats taken are summed and compared with the capacity, so two
 requests for the last seat cannot both see it free. After commit each change sends
 `rsvp.signals.attendance_changed` and queues its emails; a failing email never undoes an RSVP.
+
+Refusals are `portal.errors.ServiceError`: bad input INVALID, a closed window or a state that
+does not allow the change CONFLICT, an event or RSVP the person may not touch NOT_FOUND (the
+rules are `rsvp.rules`).
 """
 
 from dataclasses import dataclass
@@ -17,22 +21,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetups.models import Event
-from meetups.rules import is_group_organiser
-from portal.errors import ServiceError
+from meetups.rules import can_view_event
+from portal.errors import conflict, forbidden, invalid, not_found
 
 from . import tasks
 from .models import Rsvp, RsvpSettings, seats_going
+from .rules import can_check_in, can_rsvp
 from .signals import attendance_changed
-
-
-class RsvpError(ServiceError):
-    """A request the rules refuse; `status` is the HTTP status a view or the API answers with."""
-
-
-class RsvpNotFound(RsvpError):
-    """Unknown, or not yours to see: both answer 404 so nothing leaks."""
-
-    status = 404
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ def _lock_event(event_id: int) -> Event:
             .get(pk=event_id)
         )
     except Event.DoesNotExist:
-        raise RsvpNotFound("No such event.") from None
+        raise not_found("No such event.") from None
 
 
 def _seats_taken(event_id: int) -> int:
@@ -92,11 +87,18 @@ def _seats_taken_and_own_rsvp(event_id: int, user_id: int) -> tuple[int, Rsvp | 
 
 def _check_guests(guests: int, settings: RsvpSettings) -> None:
     if guests < 0:
-        raise RsvpError("The number of guests cannot be negative.")
+        raise invalid("The number of guests cannot be negative.", field="guests")
     if guests > settings.guests_allowed:
         if settings.guests_allowed == 0:
-            raise RsvpError("This event does not allow guests.")
-        raise RsvpError(f"You can bring at most {settings.guests_allowed} guests.")
+            raise invalid("This event does not allow guests.", field="guests")
+        raise invalid(f"You can bring at most {settings.guests_allowed} guests.", field="guests")
+
+
+def _require_may_rsvp(user: AbstractBaseUser, event: Event) -> None:
+    if not can_rsvp(user, event):
+        if not can_view_event(user, event):
+            raise not_found("No such event.")
+        raise forbidden("Log in to RSVP.")
 
 
 def _after_commit_announce(event_id: int) -> None:
@@ -143,18 +145,21 @@ def rsvp_create(
     Idempotent: an existing going or waitlisted RSVP is returned unchanged (changed=False), so a
     double click or a replayed POST does nothing. A cancelled RSVP is reopened at the back of the
     queue. After commit: the confirmation (or waitlist) email is queued and
-    `attendance_changed` is sent.
+    `attendance_changed` is sent. Refuses an event `user` may not RSVP to (`rsvp.rules.can_rsvp`:
+    NOT_FOUND if they may not see it, FORBIDDEN if they are not logged in), bad guests
+    (INVALID) and RSVPs outside the window (CONFLICT).
     """
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_event(event.pk)
+        _require_may_rsvp(user, locked)
         settings = rsvp_settings_get(event=locked)
         _check_guests(guests, settings)
         taken, existing = _seats_taken_and_own_rsvp(locked.pk, user.pk)
         if existing is not None and existing.status != Rsvp.Status.CANCELLED:
             return RsvpResult(existing, changed=False)
         if problem := rsvp_window_problem(event=locked, settings=settings, now=now):
-            raise RsvpError(problem, status=409)
+            raise conflict(problem)
         free = locked.capacity - taken
         status = Rsvp.Status.GOING if 1 + guests <= free else Rsvp.Status.WAITLISTED
         rsvp = existing or Rsvp(event=locked, user=user)
@@ -173,7 +178,7 @@ def rsvp_create(
 def _lock_own_rsvp(*, rsvp_id: int, user: AbstractBaseUser) -> tuple[Event, Rsvp]:
     event_id = Rsvp.objects.filter(pk=rsvp_id, user_id=user.pk).values_list("event_id", flat=True)
     if not event_id:
-        raise RsvpNotFound("No such RSVP.")
+        raise not_found("No such RSVP.")
     event = _lock_event(event_id[0])
     return event, Rsvp.objects.select_related("event").get(pk=rsvp_id)
 
@@ -183,7 +188,7 @@ def rsvp_guests_change(
 ) -> RsvpResult:
     """Change the guests of one's own RSVP.
 
-    More guests on a going RSVP need that many free seats (else RsvpError 409, nothing
+    More guests on a going RSVP need that many free seats (else a CONFLICT, nothing
     changes); fewer guests free seats and promote the waitlist. A waitlisted RSVP keeps its
     place. After commit: `attendance_changed`, and promotion emails if anyone moved up.
     """
@@ -192,15 +197,15 @@ def rsvp_guests_change(
         event, rsvp = _lock_own_rsvp(rsvp_id=rsvp_id, user=user)
         settings = rsvp_settings_get(event=event)
         if rsvp.status == Rsvp.Status.CANCELLED:
-            raise RsvpError("This RSVP is cancelled; RSVP again instead.", status=409)
+            raise conflict("This RSVP is cancelled; RSVP again instead.")
         _check_guests(guests, settings)
         if guests == rsvp.guests:
             return RsvpResult(rsvp, changed=False)
         if guests > rsvp.guests:
             if problem := rsvp_window_problem(event=event, settings=settings, now=now):
-                raise RsvpError(problem, status=409)
+                raise conflict(problem)
             if rsvp.is_checked_in:
-                raise RsvpError("You are already checked in.", status=409)
+                raise conflict("You are already checked in.")
         if rsvp.is_going and guests > rsvp.guests:
             free = event.capacity - _seats_taken(event.pk)
             extra = guests - rsvp.guests
@@ -210,7 +215,7 @@ def rsvp_guests_change(
                     if free
                     else "The event is full, so you can't add guests now."
                 )
-                raise RsvpError(message, status=409)
+                raise conflict(message, field="guests")
         rsvp.guests = guests
         rsvp.save(update_fields=["guests", "updated_at"])
         _promote_locked(event=event, settings=settings, now=now)
@@ -231,9 +236,9 @@ def rsvp_cancel(*, rsvp_id: int, user: AbstractBaseUser, now: datetime | None = 
         if rsvp.status == Rsvp.Status.CANCELLED:
             return RsvpResult(rsvp, changed=False)
         if rsvp.is_checked_in:
-            raise RsvpError("You are already checked in; ask an organiser.", status=409)
+            raise conflict("You are already checked in; ask an organiser.")
         if event.is_past:
-            raise RsvpError("This event is over.", status=409)
+            raise conflict("This event is over.")
         rsvp.status = Rsvp.Status.CANCELLED
         rsvp.cancelled_at = now
         rsvp.save(update_fields=["status", "cancelled_at", "updated_at"])
@@ -257,11 +262,6 @@ def waitlist_promote(*, event: Event, now: datetime | None = None) -> list[Rsvp]
     return promoted
 
 
-def _require_organiser(user: AbstractBaseUser, event: Event) -> None:
-    if not is_group_organiser(user, event):
-        raise RsvpNotFound("No such RSVP.")
-
-
 def _record_attendance(event_id: int) -> None:
     # After the event its attendance is what the door counted; kept current at every
     # check-in so nothing has to run when the event ends. A queryset update: not a save, so
@@ -273,9 +273,10 @@ def _record_attendance(event_id: int) -> None:
 
 
 def rsvp_check_in(
-    *, rsvp: Rsvp, by: AbstractBaseUser, undo: bool = False, now: datetime | None = None
+    *, rsvp: Rsvp, user: AbstractBaseUser, undo: bool = False, now: datetime | None = None
 ) -> RsvpResult:
-    """Check a going RSVP in with its guests (or undo it); organisers of the event only.
+    """Check a going RSVP in with its guests (or undo it); the event's door is its organisers'
+    (`rsvp.rules.can_check_in`; anyone else is told the RSVP does not exist).
 
     Idempotent both ways. Also writes `Event.recorded_attendance` (checked-in people) and,
     after commit, sends `attendance_changed`.
@@ -283,14 +284,15 @@ def rsvp_check_in(
     now = now or timezone.now()
     with transaction.atomic():
         event = _lock_event(rsvp.event_id)
-        _require_organiser(by, event)
+        if not can_check_in(user, event):
+            raise not_found("No such RSVP.")
         rsvp = Rsvp.objects.select_related("event", "user").get(pk=rsvp.pk)
         if not rsvp.is_going:
-            raise RsvpError("Only people who are going can be checked in.", status=409)
+            raise conflict("Only people who are going can be checked in.")
         if undo == (not rsvp.is_checked_in):
             return RsvpResult(rsvp, changed=False)
         rsvp.checked_in_at = None if undo else now
-        rsvp.checked_in_by = None if undo else by
+        rsvp.checked_in_by = None if undo else user
         rsvp.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
         _record_attendance(event.pk)
         _after_commit_announce(event.pk)

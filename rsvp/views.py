@@ -1,37 +1,33 @@
 """RSVP pages: the event page's panel, My events, tickets, the door check-in and attendee list.
 
 Thin: each view parses input with a form, calls one service or selector, and answers htmx with
-a partial (422 when the rules refuse, so the message shows in place) and plain browsers with a
-redirect or a page.
+a partial and plain browsers with a redirect or a page. A refusal (`portal.errors`) shows in
+place for htmx (the panel, the door's row) with its status; a plain browser gets the refusal
+page with the same status (`portal.refusals`). Who may do what is `rsvp.rules`.
 """
 
-import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
-from django_ratelimit.core import is_ratelimited
+from django_htmx.http import trigger_client_event
 
 from meetups.models import Event
+from portal.csv_export import csv_response
+from portal.errors import ServiceError, invalid, not_found
+from portal.http import login_redirect, login_required
+from portal.ratelimit import check_rate
+from portal.refusals import refusal_response
 
 from . import selectors, services
 from .forms import AttendeeFilterForm, CheckInSearchForm, GuestsForm
 from .models import Rsvp
+from .rules import can_check_in, can_rsvp
 
-WRITE_RATE = "30/m"
 RSVP_CHANGED = "rsvpChanged"
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    return is_ratelimited(
-        request, group="rsvp-write", key="user_or_ip", rate=WRITE_RATE, increment=True
-    )
 
 
 def panel_context(request: HttpRequest, event: Event, **extra) -> dict:
@@ -52,14 +48,12 @@ def _panel(request: HttpRequest, event: Event, *, status: int = 200, **extra) ->
     return response
 
 
-def _refused(
-    request: HttpRequest, event: Event, message: str, status: int, **extra
-) -> HttpResponse:
-    """The rules said no: htmx gets the panel with the message (422 so htmx swaps it in);
-    a plain browser gets a small page with the real status and a way back."""
+def _refused(request: HttpRequest, event: Event, error: ServiceError, **extra) -> HttpResponse:
+    """The rules said no: htmx gets the panel with the message and the refusal's status
+    (base.html swaps 409, 422 and 429); a plain browser gets the refusal page."""
     if request.htmx:
-        return _panel(request, event, status=422 if status != 429 else 429, error=message, **extra)
-    return render(request, "rsvp/refused.html", {"event": event, "message": message}, status=status)
+        return _panel(request, event, status=error.status, error=error.message, **extra)
+    return refusal_response(request, error)
 
 
 def _done(request: HttpRequest, event: Event, message: str | None) -> HttpResponse:
@@ -70,17 +64,10 @@ def _done(request: HttpRequest, event: Event, message: str | None) -> HttpRespon
     return redirect(event.get_absolute_url() + "#rsvp-panel")
 
 
-def _login_first(request: HttpRequest, event: Event) -> HttpResponse:
-    login = reverse("account_login") + "?next=" + event.get_absolute_url()
-    if request.htmx:
-        return HttpResponseClientRedirect(login)
-    return redirect_to_login(event.get_absolute_url())
-
-
 @require_GET
 def rsvp_panel(request: HttpRequest, slug: str) -> HttpResponse:
     """The panel alone (htmx refresh); a plain browser goes to the event page."""
-    event = selectors.event_get_open(slug=slug)
+    event = selectors.event_get_for_rsvp(slug=slug, user=request.user)
     if not request.htmx:
         return redirect(event.get_absolute_url())
     return render(request, "rsvp/panel.html", panel_context(request, event))
@@ -91,20 +78,35 @@ def _guests_form(request: HttpRequest, event: Event) -> GuestsForm:
     return GuestsForm(request.POST, guests_allowed=settings.guests_allowed)
 
 
+def _guests(form: GuestsForm) -> int:
+    if not form.is_valid():
+        raise invalid(form.errors["guests"][0], field="guests")
+    return form.cleaned_data["guests"]
+
+
+def _own_rsvp_id(event: Event, request: HttpRequest) -> int:
+    own = Rsvp.objects.filter(event=event, user_id=request.user.pk).values_list("pk", flat=True)
+    if not own:
+        raise not_found("You have not RSVPed to this event.")
+    return own[0]
+
+
+def _back_to_login(request: HttpRequest, event: Event) -> HttpResponse:
+    return login_redirect(request, back=event.get_absolute_url())
+
+
 @require_POST
 def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_get_open(slug=slug)
-    if not request.user.is_authenticated:
-        return _login_first(request, event)
-    if _rate_limited(request):
-        return _refused(request, event, "Too many requests; wait a minute and try again.", 429)
+    event = selectors.event_get_for_rsvp(slug=slug, user=request.user)
+    if not can_rsvp(request.user, event):  # the event is visible: only a login is missing
+        return _back_to_login(request, event)
     form = _guests_form(request, event)
-    if not form.is_valid():
-        return _refused(request, event, form.errors["guests"][0], 400, form=form)
     try:
-        result = services.rsvp_create(event=event, user=request.user, **form.cleaned_data)
-    except services.RsvpError as error:
-        return _refused(request, event, error.message, error.status)
+        check_rate(request, "rsvp.write")
+        result = services.rsvp_create(event=event, user=request.user, guests=_guests(form))
+    except ServiceError as error:
+        # An invalid form goes back bound, its error next to its field.
+        return _refused(request, event, error, form=form if form.errors else None)
     if not result.changed:
         return _done(request, event, None)
     if result.rsvp.is_going:
@@ -114,38 +116,31 @@ def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def rsvp_guests(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_get_open(slug=slug)
+    event = selectors.event_get_for_rsvp(slug=slug, user=request.user)
     if not request.user.is_authenticated:
-        return _login_first(request, event)
-    if _rate_limited(request):
-        return _refused(request, event, "Too many requests; wait a minute and try again.", 429)
+        return _back_to_login(request, event)
     form = _guests_form(request, event)
-    own = Rsvp.objects.filter(event=event, user_id=request.user.pk).values_list("pk", flat=True)
-    if not own:
-        return _refused(request, event, "You have not RSVPed to this event.", 404)
-    if not form.is_valid():
-        return _refused(request, event, form.errors["guests"][0], 400, form=form)
     try:
+        check_rate(request, "rsvp.write")
+        rsvp_id = _own_rsvp_id(event, request)
         result = services.rsvp_guests_change(
-            rsvp_id=own[0], user=request.user, guests=form.cleaned_data["guests"]
+            rsvp_id=rsvp_id, user=request.user, guests=_guests(form)
         )
-    except services.RsvpError as error:
-        return _refused(request, event, error.message, error.status)
+    except ServiceError as error:
+        return _refused(request, event, error, form=form if form.errors else None)
     return _done(request, event, "Guests updated." if result.changed else None)
 
 
 @require_POST
 def rsvp_cancel(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_get_open(slug=slug)
+    event = selectors.event_get_for_rsvp(slug=slug, user=request.user)
     if not request.user.is_authenticated:
-        return _login_first(request, event)
-    own = Rsvp.objects.filter(event=event, user_id=request.user.pk).values_list("pk", flat=True)
-    if not own:
-        return _refused(request, event, "You have not RSVPed to this event.", 404)
+        return _back_to_login(request, event)
     try:
-        result = services.rsvp_cancel(rsvp_id=own[0], user=request.user)
-    except services.RsvpError as error:
-        return _refused(request, event, error.message, error.status)
+        check_rate(request, "rsvp.write")
+        result = services.rsvp_cancel(rsvp_id=_own_rsvp_id(event, request), user=request.user)
+    except ServiceError as error:
+        return _refused(request, event, error)
     return _done(request, event, "Your RSVP is cancelled." if result.changed else None)
 
 
@@ -167,7 +162,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Organisers ------------------------------------------------------------------------------
+# The door: the event's organisers only (rsvp.rules.can_check_in) ---------------------------
 
 
 def _door_context(event: Event, query: str = "") -> dict:
@@ -182,7 +177,7 @@ def _door_context(event: Event, query: str = "") -> dict:
 @require_GET
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     """The door: active search, one tap per person, running totals."""
-    event = selectors.event_get_for_organiser(slug=slug, user=request.user)
+    event = selectors.event_get_for_door(slug=slug, user=request.user)
     form = CheckInSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     template = "rsvp/check_in.html"
@@ -193,28 +188,22 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def check_in_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = selectors.event_get_for_organiser(slug=slug, user=request.user)
+    event = selectors.event_get_for_door(slug=slug, user=request.user)
     rsvp = selectors.rsvp_get_for_event(event=event, rsvp_id=pk)
     undo = request.POST.get("undo") == "1"
     try:
-        result = services.rsvp_check_in(rsvp=rsvp, by=request.user, undo=undo)
-    except services.RsvpError as error:
+        result = services.rsvp_check_in(rsvp=rsvp, user=request.user, undo=undo)
+    except ServiceError as error:
         if request.htmx:
             context = {"event": event, "rsvp": rsvp, "error": error.message}
-            return render(request, "rsvp/check_in_row.html", context, status=422)
-        return render(
-            request,
-            "rsvp/refused.html",
-            {"event": event, "message": error.message},
-            status=error.status,
-        )
+            return render(request, "rsvp/check_in_row.html", context, status=error.status)
+        return refusal_response(request, error)
     if not request.htmx:
         verb = "Undid check-in for" if undo else "Checked in"
         messages.success(request, f"{verb} {result.rsvp.user.get_username()}.")
         query = request.POST.get("q", "")[: selectors.SEARCH_MAX_LENGTH]
-        return redirect(
-            reverse("rsvp:check_in", kwargs={"slug": event.slug}) + (f"?q={query}" if query else "")
-        )
+        door = reverse("rsvp:check_in", kwargs={"slug": event.slug})
+        return redirect(door + (f"?{urlencode({'q': query})}" if query else ""))
     context = {
         "event": event,
         "rsvp": result.rsvp,
@@ -232,16 +221,16 @@ def ticket_check_in(request: HttpRequest, token: str) -> HttpResponse:
     Anyone else (the attendee included) gets the same 404 as for a forged token.
     """
     rsvp = selectors.rsvp_get_by_token(token=token)
-    if rsvp is None or not request.user.has_perm("meetups.organise_group", rsvp.event):
-        raise Http404("No such ticket.")
+    if rsvp is None or not can_check_in(request.user, rsvp.event):
+        raise not_found("No such ticket.")
     error = None
     if request.method == "POST":
         try:
             rsvp = services.rsvp_check_in(
-                rsvp=rsvp, by=request.user, undo=request.POST.get("undo") == "1"
+                rsvp=rsvp, user=request.user, undo=request.POST.get("undo") == "1"
             ).rsvp
-        except services.RsvpError as exc:
-            error = exc.message
+        except ServiceError as refusal:
+            error = refusal
         else:
             if not request.htmx:
                 return redirect(rsvp.get_check_in_url())
@@ -249,14 +238,14 @@ def ticket_check_in(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "rsvp/ticket_check_in.html",
-        {"rsvp": rsvp, "event": rsvp.event, "counts": counts, "error": error},
-        status=409 if error else 200,
+        {"rsvp": rsvp, "event": rsvp.event, "counts": counts, "error": error and error.message},
+        status=error.status if error else 200,
     )
 
 
 @require_GET
 def attendees(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_get_for_organiser(slug=slug, user=request.user)
+    event = selectors.event_get_for_door(slug=slug, user=request.user)
     form = AttendeeFilterForm(request.GET)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     rsvps = selectors.attendee_list(event=event, status=status)
@@ -276,37 +265,14 @@ def attendees(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-CSV_HEADER = ["username", "name", "email", "status", "guests", "seats", "rsvp_at", "checked_in_at"]
-
-
 @require_GET
 def attendees_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_get_for_organiser(slug=slug, user=request.user)
+    event = selectors.event_get_for_door(slug=slug, user=request.user)
     form = AttendeeFilterForm(request.GET)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    tz = event.tzinfo
-    for rsvp in selectors.attendee_list(event=event, status=status):
-        writer.writerow(
-            [
-                _csv_safe(rsvp.user.get_username()),
-                _csv_safe(rsvp.user.get_full_name()),
-                _csv_safe(rsvp.user.email),
-                rsvp.status,
-                rsvp.guests,
-                rsvp.seats,
-                timezone.localtime(rsvp.created_at, tz).isoformat(timespec="seconds"),
-                timezone.localtime(rsvp.checked_in_at, tz).isoformat(timespec="seconds")
-                if rsvp.checked_in_at
-                else "",
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheets run cells starting with these as formulas (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_response(
+        filename=f"{event.slug}-attendees.csv",
+        header=selectors.ATTENDEE_CSV_HEADER,
+        rows=selectors.attendee_csv_rows(event=event, status=status),
+        tz=event.tzinfo,
+    )

@@ -39,7 +39,7 @@ def test_pinned_question_is_marked_and_left_out_of_presenter_top(running_event, 
 
     pinned = Question.objects.create(event=running_event, author=member, text="On the screen")
     Question.objects.create(event=running_event, author=member, text="Next up")
-    services.question_pin(question=pinned, event=running_event, by=organiser)
+    services.question_pin(question=pinned, event=running_event, user=organiser)
     frames = broadcast.render_qa_frames(event=running_event, talk_id=None)
     assert frames["presenter"].count("On the screen") == 0
     assert frames["presenter"].count("Next up") == 1

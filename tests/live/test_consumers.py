@@ -114,7 +114,7 @@ def test_hidden_question_leaves_public_frames(running_event, talk, member, organ
         async with live_process():
             comm = await _connect(ws_path(running_event, qa=talk.pk))
             first = await next_frame(comm)
-            await committed(services.question_hide, question=question, by=organiser)
+            await committed(services.question_hide, question=question, user=organiser)
             after = await next_frame(comm)
             await comm.disconnect()
         return first, after

@@ -20,7 +20,7 @@ def test_rsvp_and_check_in_broadcast_live_counts(event, member, organiser):
             first = await next_frame(comm)
             result = await committed(rsvp_services.rsvp_create, event=event, user=member, guests=1)
             after_rsvp = await next_frame(comm)
-            await committed(rsvp_services.rsvp_check_in, rsvp=result.rsvp, by=organiser)
+            await committed(rsvp_services.rsvp_check_in, rsvp=result.rsvp, user=organiser)
             frames = [await next_frame(comm)]
             while _counts(frames[-1]) == _counts(after_rsvp) and len(frames) < 4:
                 # The RSVP app may announce one change more than once (whole state each time).

@@ -1,5 +1,6 @@
 """Q&A rules, each in its one place: the services (and the database constraint under votes)."""
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,17 @@ from django.db import IntegrityError
 
 from live import services
 from live.models import LiveState, Question, QuestionVote
+from meetups.models import Event
+from portal.errors import Kind, ServiceError
 from tests.factories import make_event, make_talk, make_user
+
+
+@contextlib.contextmanager
+def refused(kind: Kind):
+    """The block must raise a ServiceError of `kind`; yields pytest's ExceptionInfo."""
+    with pytest.raises(ServiceError) as error:
+        yield error
+    assert error.value.kind == kind
 
 
 def _ask(event, talk, author, text="A question?", **kwargs) -> Question:
@@ -36,9 +47,9 @@ def test_question_create_keeps_plain_text_trimmed(running_event, member):
     [(" \n ", "Write a question first."), ("x" * 501, "Keep it to 500 characters.")],
 )
 def test_question_create_refuses_empty_or_long_text(running_event, member, text, message):
-    with pytest.raises(services.LiveError) as error:
+    with refused(Kind.INVALID) as error:
         _ask(running_event, None, member, text=text)
-    assert error.value.message == message
+    assert (error.value.message, error.value.field, error.value.status) == (message, "text", 422)
     assert Question.objects.count() == 0
 
 
@@ -48,22 +59,44 @@ def test_question_text_over_500_is_refused_by_the_database(running_event, member
 
 
 def test_question_create_refused_after_the_event(past_event, member):
-    with pytest.raises(services.LiveError) as error:
+    with refused(Kind.CONFLICT) as error:
         _ask(past_event, None, member)
-    assert error.value.status == 409
+    assert (error.value.message, error.value.status) == (
+        "This Q&A is closed: the event is over.",
+        409,
+    )
 
 
 def test_question_create_refused_while_paused(running_event, member):
     LiveState.objects.create(event=running_event, accepting_questions=False)
-    with pytest.raises(services.LiveError) as error:
+    with refused(Kind.CONFLICT) as error:
         _ask(running_event, None, member)
     assert error.value.message == "Questions are paused for now."
 
 
 def test_question_create_refuses_talk_of_another_event(running_event, group, member):
     other_talk = make_talk(event=make_event(group=group))
-    with pytest.raises(services.LiveNotFound):
+    with refused(Kind.NOT_FOUND):
         _ask(running_event, other_talk, member)
+
+
+def test_question_create_in_a_draft_is_for_its_organisers_only(group, member, organiser):
+    draft = make_event(group=group, status=Event.Status.DRAFT, starts_in=-timedelta(hours=1))
+    with refused(Kind.NOT_FOUND) as error:
+        _ask(draft, None, member)
+    assert error.value.message == "No event found."
+    # A draft's Q&A is not open (only a published event's is), whoever asks.
+    with refused(Kind.CONFLICT):
+        _ask(draft, None, organiser)
+    assert Question.objects.count() == 0
+
+
+def test_question_create_by_someone_not_logged_in_is_forbidden(running_event):
+    from django.contrib.auth.models import AnonymousUser
+
+    with refused(Kind.FORBIDDEN) as error:
+        _ask(running_event, None, AnonymousUser())
+    assert (error.value.message, error.value.close_code) == ("Log in to ask a question.", 4403)
 
 
 def test_vote_counts_once_per_person(running_event, talk, member, other_member):
@@ -103,16 +136,16 @@ def test_vote_toggle_alternates(running_event, member, other_member):
 @pytest.mark.parametrize("status", [Question.Status.HIDDEN, Question.Status.PENDING])
 def test_vote_on_invisible_question_is_not_found(running_event, member, status):
     question = Question.objects.create(event=running_event, author=member, text="x", status=status)
-    with pytest.raises(services.LiveNotFound):
+    with refused(Kind.NOT_FOUND):
         services.question_vote(question=question, user=member)
 
 
 def test_vote_on_answered_question_is_refused(running_event, member, organiser):
     question = _ask(running_event, None, member)
-    services.question_mark_answered(question=question, by=organiser)
-    with pytest.raises(services.LiveError) as error:
+    services.question_mark_answered(question=question, user=organiser)
+    with refused(Kind.CONFLICT) as error:
         services.question_vote(question=question, user=member)
-    assert error.value.status == 409
+    assert (error.value.message, error.value.status) == ("Voting on this question has closed.", 409)
 
 
 @pytest.mark.parametrize(
@@ -126,8 +159,8 @@ def test_vote_on_answered_question_is_refused(running_event, member, organiser):
 )
 def test_moderation_is_for_organisers_only(running_event, member, other_member, moderate):
     question = _ask(running_event, None, member)
-    with pytest.raises(services.LiveNotFound):
-        moderate(question=question, by=other_member)
+    with refused(Kind.NOT_FOUND):
+        moderate(question=question, user=other_member)
     question.refresh_from_db()
     assert (question.status, question.answered_at) == (Question.Status.VISIBLE, None)
 
@@ -136,24 +169,24 @@ def test_organiser_of_another_group_cannot_moderate(running_event, member):
     stranger = make_user(username="stranger")
     make_event().group.organisers.add(stranger)
     question = _ask(running_event, None, member)
-    with pytest.raises(services.LiveNotFound):
-        services.question_hide(question=question, by=stranger)
+    with refused(Kind.NOT_FOUND):
+        services.question_hide(question=question, user=stranger)
 
 
 def test_hide_restore_and_approve(running_event, member, organiser):
     question = _ask(running_event, None, member)
-    assert services.question_hide(question=question, by=organiser).status == "hidden"
-    assert services.question_restore(question=question, by=organiser).status == "visible"
+    assert services.question_hide(question=question, user=organiser).status == "hidden"
+    assert services.question_restore(question=question, user=organiser).status == "visible"
     LiveState.objects.filter(event=running_event).update(premoderate=True)
     queued = _ask(running_event, None, member, text="Queued?")
-    assert services.question_approve(question=queued, by=organiser).status == "visible"
+    assert services.question_approve(question=queued, user=organiser).status == "visible"
 
 
 def test_hiding_the_pinned_question_unpins_it(running_event, member, organiser):
     question = _ask(running_event, None, member)
-    services.question_pin(question=question, event=running_event, by=organiser)
+    services.question_pin(question=question, event=running_event, user=organiser)
     assert LiveState.objects.get(event=running_event).pinned_question == question
-    services.question_hide(question=question, by=organiser)
+    services.question_hide(question=question, user=organiser)
     assert LiveState.objects.get(event=running_event).pinned_question is None
 
 
@@ -161,20 +194,20 @@ def test_only_a_visible_question_can_be_pinned(running_event, member, organiser)
     question = Question.objects.create(
         event=running_event, author=member, text="x", status=Question.Status.HIDDEN
     )
-    with pytest.raises(services.LiveError):
-        services.question_pin(question=question, event=running_event, by=organiser)
+    with refused(Kind.CONFLICT):
+        services.question_pin(question=question, event=running_event, user=organiser)
 
 
 def test_pinning_is_for_organisers_only(running_event, member):
     question = _ask(running_event, None, member)
-    with pytest.raises(services.LiveNotFound):
-        services.question_pin(question=question, event=running_event, by=member)
+    with refused(Kind.NOT_FOUND):
+        services.question_pin(question=question, event=running_event, user=member)
 
 
 def test_current_talk_set_and_cleared(running_event, talk, organiser):
-    services.live_current_talk_set(event=running_event, talk=talk, by=organiser)
+    services.live_current_talk_set(event=running_event, talk=talk, user=organiser)
     assert LiveState.objects.get(event=running_event).current_talk == talk
-    services.live_current_talk_set(event=running_event, talk=None, by=organiser)
+    services.live_current_talk_set(event=running_event, talk=None, user=organiser)
     assert LiveState.objects.get(event=running_event).current_talk is None
 
 
@@ -188,13 +221,13 @@ def test_every_change_broadcasts_once_after_commit(
     with django_capture_on_commit_callbacks() as again:
         services.question_vote(question=question, user=organiser)
     with django_capture_on_commit_callbacks() as staged:
-        services.live_current_talk_set(event=running_event, talk=talk, by=organiser)
+        services.live_current_talk_set(event=running_event, talk=talk, user=organiser)
     assert [len(asked), len(voted), len(again), len(staged)] == [1, 1, 0, 1]
 
 
 def test_settings_update(running_event, organiser):
     services.live_settings_update(
-        event=running_event, by=organiser, premoderate=True, accepting_questions=False
+        event=running_event, user=organiser, premoderate=True, accepting_questions=False
     )
     state = LiveState.objects.get(event=running_event)
     assert (state.premoderate, state.accepting_questions) == (True, False)
@@ -202,7 +235,7 @@ def test_settings_update(running_event, organiser):
 
 def test_qa_read_only_once_event_ends(group, member):
     ended = make_event(group=group, starts_in=-timedelta(hours=3))
-    with pytest.raises(services.LiveError):
+    with refused(Kind.CONFLICT):
         _ask(ended, None, member)
 
 
@@ -219,7 +252,7 @@ def test_talk_premoderation_overrides_the_event(
     running_event, talk, member, organiser, event_setting, talk_setting, status
 ):
     LiveState.objects.create(event=running_event, premoderate=event_setting)
-    services.talk_qa_settings_update(talk=talk, by=organiser, premoderate=talk_setting)
+    services.talk_qa_settings_update(talk=talk, user=organiser, premoderate=talk_setting)
     assert _ask(running_event, talk, member).status == status
     # The event-wide Q&A follows the event's setting only.
     expected = Question.Status.PENDING if event_setting else Question.Status.VISIBLE
@@ -227,14 +260,14 @@ def test_talk_premoderation_overrides_the_event(
 
 
 def test_talk_settings_are_for_organisers_only(talk, member):
-    with pytest.raises(services.LiveNotFound):
-        services.talk_qa_settings_update(talk=talk, by=member, premoderate=True)
+    with refused(Kind.NOT_FOUND):
+        services.talk_qa_settings_update(talk=talk, user=member, premoderate=True)
 
 
 def test_every_change_counts_in_the_event_revision(running_event, talk, member, organiser):
     question = _ask(running_event, talk, member)
     services.question_vote(question=question, user=organiser)
     services.question_vote(question=question, user=organiser)  # no change, no revision
-    services.question_pin(question=question, event=running_event, by=organiser)
+    services.question_pin(question=question, event=running_event, user=organiser)
     # ask, vote, pin (stage + the Q&A that shows the pin)
     assert LiveState.objects.get(event=running_event).revision == 4

@@ -1,4 +1,4 @@
-"""Shared data for the organiser tests (tests/meetups/test_organise_*.py)."""
+"""Shared data for the organiser tests (tests/organise/)."""
 
 from dataclasses import dataclass
 from datetime import timedelta

@@ -1,6 +1,7 @@
 """The organiser API: same rules as the pages; strangers get 404; writes need a token or CSRF."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -11,6 +12,7 @@ from meetups.models import Event
 from organise.models import AttendeeMessage
 from portal.services import api_token_create
 from rsvp.models import RsvpSettings
+from tests import factories
 from tests.organise.data import build_world
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +59,10 @@ def test_organise_api_answers_404_to_non_organisers(role, method, url, data):
     w = build_world()
     before = _state(w)
     response = _call(Client(), method, url, data, _bearer(getattr(w, role)))
-    assert response.status_code == 404
-    assert "Leaky" not in response.content.decode()
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": "No group found.", "kind": "not_found", "field": None},
+    )
     assert _state(w) == before
 
 
@@ -112,7 +116,10 @@ def test_organise_api_of_another_groups_event_answers_404():
     response = Client().get(
         "/api/organise/sydjango/events/other-meetup/summary", **_bearer(w.owner)
     )
-    assert response.status_code == 404
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": "No event found.", "kind": "not_found", "field": None},
+    )
 
 
 def test_organise_api_closes_rsvps():
@@ -126,7 +133,11 @@ def test_organise_api_open_rsvps_on_a_draft_is_a_409():
     url = "/api/organise/sydjango/events/secret-draft/rsvp-window"
     response = _call(Client(), "post", url, {"open": True}, _bearer(w.owner))
     assert response.status_code == 409
-    assert response.json() == {"detail": "Publish the event first."}
+    assert response.json() == {
+        "detail": "Publish the event first.",
+        "kind": "conflict",
+        "field": None,
+    }
 
 
 def test_organise_api_cancel_emails_attendees(django_capture_on_commit_callbacks):
@@ -150,17 +161,66 @@ def test_organise_api_message_sends_and_records(django_capture_on_commit_callbac
     )
 
 
+def test_organise_api_message_rejects_an_unknown_audience():
+    w = build_world()
+    data = {"audience": "everyone", "subject": "Hi", "body": "x"}
+    response = _call(Client(), "post", f"{BASE}/messages", data, _bearer(w.owner))
+    assert response.status_code == 422
+    assert AttendeeMessage.objects.count() == 0
+
+
 @pytest.mark.parametrize(
-    "data",
+    ("data", "field"),
     [
-        {"audience": "everyone", "subject": "Hi", "body": "x"},
-        {"audience": "going", "subject": "Two\nlines", "body": "x"},
-        {"audience": "going", "subject": "Hi", "body": "x" * 5001},
-        {"audience": "going", "subject": " ", "body": "x"},
+        ({"audience": "going", "subject": "Two\nlines", "body": "x"}, "subject"),
+        ({"audience": "going", "subject": "x" * 151, "body": "x"}, "subject"),
+        ({"audience": "going", "subject": "Hi", "body": "x" * 5001}, "body"),
+        ({"audience": "going", "subject": " ", "body": "x"}, "body"),
     ],
 )
-def test_organise_api_message_rejects_bad_input(data):
+def test_organise_api_message_rejects_bad_input(data, field):
     w = build_world()
     response = _call(Client(), "post", f"{BASE}/messages", data, _bearer(w.owner))
-    assert response.status_code in (409, 422)
+    assert (response.status_code, response.json()["kind"], response.json()["field"]) == (
+        422,
+        "invalid",
+        field,
+    )
     assert AttendeeMessage.objects.count() == 0
+
+
+def test_organise_api_message_to_an_empty_audience_is_a_409():
+    w = build_world()
+    w.event.rsvps.update(checked_in_at=None)
+    data = {"audience": "checked_in", "subject": "Hi", "body": "x"}
+    response = _call(Client(), "post", f"{BASE}/messages", data, _bearer(w.owner))
+    assert response.json() == {
+        "detail": "Nobody is in that group yet.",
+        "kind": "conflict",
+        "field": "audience",
+    }
+    assert (response.status_code, AttendeeMessage.objects.count()) == (409, 0)
+
+
+def test_organise_api_cancel_reason_too_long_is_a_422():
+    w = build_world()
+    response = _call(Client(), "post", f"{BASE}/cancel", {"reason": "x" * 501}, _bearer(w.owner))
+    assert (response.status_code, response.json()["kind"], response.json()["field"]) == (
+        422,
+        "invalid",
+        "reason",
+    )
+    assert _state(w)[0] == "published"
+
+
+def test_organise_api_cancel_of_a_past_event_is_a_409():
+    w = build_world()
+    past = factories.make_event(group=w.group, slug="long-ago", starts_in=-timedelta(days=10))
+    url = f"/api/organise/sydjango/events/{past.slug}/cancel"
+    response = _call(Client(), "post", url, {"reason": ""}, _bearer(w.owner))
+    past.refresh_from_db()
+    assert (response.status_code, response.json()["kind"], past.status) == (
+        409,
+        "conflict",
+        "published",
+    )

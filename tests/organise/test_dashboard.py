@@ -15,7 +15,7 @@ from live.hub import counts_key, event_group
 from live.models import LiveState, Question
 from organise import charts, selectors
 from organise.receivers import dashboard_fragments
-from rsvp.models import RsvpSettings
+from rsvp.models import Rsvp, RsvpSettings
 from rsvp.services import rsvp_create
 from tests import factories
 from tests.organise.data import build_world, rsvp
@@ -175,8 +175,23 @@ def test_action_open_rsvps_on_a_draft_is_refused(client):
     client.force_login(w.owner)
     url = reverse("organise:action_rsvps", kwargs={**EV, "event": "secret-draft"})
     response = client.post(url, {"state": "open"}, **HTMX)
-    assert response.status_code == 422
-    assert "Publish the event first." in response.content.decode()
+    # A conflict with the event's state: 409, as the API answers the same refusal.
+    assert response.status_code == 409
+    assert '<p class="font-medium text-red-800">Publish the event first.</p>' in (
+        response.content.decode()
+    )
+    assert not RsvpSettings.objects.filter(event=w.draft).exists()
+
+
+def test_action_refused_without_htmx_shows_the_panel_with_its_status(client):
+    w = build_world()
+    client.force_login(w.owner)
+    url = reverse("organise:action_rsvps", kwargs={**EV, "event": "secret-draft"})
+    response = client.post(url, {"state": "open"})
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert ["<!DOCTYPE html>" in body, 'id="panel-actions"' in body] == [True, True]
+    assert '<p class="font-medium text-red-800">Publish the event first.</p>' in body
     assert not RsvpSettings.objects.filter(event=w.draft).exists()
 
 
@@ -251,6 +266,32 @@ def test_export_questions_csv_defuses_formulas(client):
     assert response["Content-Disposition"] == 'attachment; filename="november-questions.csv"'
     assert lines[0] == "talk,question,asked_by,anonymous,status,votes,asked_at,answered_at"
     assert lines[2].startswith('(whole event),"\'=HYPERLINK(""http://x"")",member,no,visible,0,')
+
+
+def test_export_attendees_csv_is_the_rsvp_apps_in_the_event_zone(client):
+    w = build_world()
+    w.member.first_name = "=Mia"
+    w.member.save()
+    w.event.time_zone = "Europe/Berlin"  # neither UTC nor the server's zone (Sydney)
+    w.event.save()
+    client.force_login(w.owner)
+    response = client.get(reverse("organise:export", kwargs={**EV, "what": "attendees"}))
+    lines = b"".join(response.streaming_content).decode().splitlines()
+
+    def local(value):
+        return timezone.localtime(value, w.event.tzinfo).replace(microsecond=0).isoformat()
+
+    going = Rsvp.objects.get(event=w.event, user=w.member)
+    waiting = Rsvp.objects.get(event=w.event, user=w.speaker_user)
+    assert response["Content-Disposition"] == 'attachment; filename="november-attendees.csv"'
+    assert lines == [
+        "name,username,email,status,guests,seats,rsvp_at,checked_in_at",
+        f"'=Mia Member,member,member@example.com,going,1,2,{local(going.created_at)},"
+        f"{local(going.checked_in_at)}",
+        f"{w.speaker_user.get_full_name()},speaker,speaker@example.com,waitlisted,0,1,"
+        f"{local(waiting.created_at)},",
+    ]
+    assert local(going.created_at).endswith(("+01:00", "+02:00"))
 
 
 def test_export_unknown_kind_answers_404(client):

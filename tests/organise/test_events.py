@@ -202,7 +202,8 @@ def test_event_edit_capacity_below_seats_taken_is_refused(client):
     client.force_login(w.owner)
     response = _edit(client, w, capacity="1")
     w.event.refresh_from_db()
-    assert response.status_code == 422
+    # Seats already taken: a conflict with the event's state (409), shown next to the field.
+    assert response.status_code == 409
     assert "2 seats are already taken; the capacity cannot go below that." in (
         response.content.decode()
     )
@@ -224,9 +225,10 @@ def test_event_unpublish_refused_once_people_rsvpd(client):
     w = build_world()
     client.force_login(w.owner)
     url = reverse("organise:event_publish", kwargs={"group": "sydjango", "event": "november"})
-    client.post(url, {"to": "draft"})
+    response = client.post(url, {"to": "draft"})
     w.event.refresh_from_db()
-    assert w.event.status == "published"
+    assert (response.status_code, w.event.status) == (409, "published")
+    assert "People have RSVP&#x27;d: cancel the event instead" in response.content.decode()
 
 
 def test_event_cancel_emails_everyone_who_rsvpd(client, django_capture_on_commit_callbacks):

@@ -98,15 +98,29 @@ def test_message_send_rejects_bad_input_and_sends_nothing(
 def test_message_to_an_empty_audience_is_refused(client):
     w = build_world()
     client.force_login(w.owner)
-    response = client.post(
+    first = client.post(
         URL, {"step": "preview", "audience": "checked_in", "subject": "Hi", "body": "x"}, **HTMX
     )
+    assert first.status_code == 200
     w.event.rsvps.update(checked_in_at=None)
     response = client.post(
         URL, {"step": "preview", "audience": "checked_in", "subject": "Hi", "body": "x"}, **HTMX
     )
-    assert response.status_code == 422
+    # Nobody there yet: a conflict with the event's state (409), as the API answers it.
+    assert response.status_code == 409
     assert "Nobody is in that group yet." in response.content.decode()
+
+
+def test_message_send_to_an_empty_audience_is_refused_next_to_the_audience(client):
+    w = build_world()
+    w.event.rsvps.update(checked_in_at=None)
+    client.force_login(w.owner)
+    data = {"step": "send", "audience": "checked_in", "subject": "Hi", "body": "x"}
+    response = client.post(URL, data, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert '<p class="field-error">Nobody is in that group yet.</p>' in body
+    assert AttendeeMessage.objects.count() == 0
 
 
 def test_message_page_lists_what_was_sent(client, django_capture_on_commit_callbacks):
@@ -128,3 +142,25 @@ def test_message_send_is_rate_limited(client, settings, django_capture_on_commit
         statuses = [client.post(URL, data, **HTMX).status_code for _ in range(11)]
     assert statuses == [200] * 10 + [429]
     assert AttendeeMessage.objects.count() == 10
+
+
+def test_message_rate_is_one_budget_for_the_page_and_the_api(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "organise.message": "2/h"}
+    w = build_world()
+    client.force_login(w.owner)
+    data = {"step": "send", "audience": "going", "subject": "Doors", "body": "L5"}
+    api = "/api/organise/sydjango/events/november/messages"
+    payload = {"audience": "going", "subject": "Doors", "body": "L5"}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(URL, data, **HTMX).status_code
+        first_api = client.post(api, payload, content_type="application/json").status_code
+        refused = client.post(api, payload, content_type="application/json")
+    assert (page, first_api, refused.status_code, refused.json()["kind"]) == (
+        200,
+        201,
+        429,
+        "rate_limited",
+    )
+    assert AttendeeMessage.objects.count() == 2

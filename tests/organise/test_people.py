@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organise import services
 from organise.models import OrganiserInvitation
+from portal.errors import Kind, ServiceError
 from tests import factories
 from tests.organise.data import build_world
 
@@ -61,9 +62,26 @@ def test_invitation_refuses_someone_with_another_address(client):
     response = client.post(
         reverse("organise:invitation_accept", kwargs={"token": invitation.token})
     )
-    assert response.status_code == 422
+    # The invitation is not this person's to accept: forbidden (403).
+    assert response.status_code == 403
     assert "This invitation is for newbie@example.com." in response.content.decode()
     assert not w.group.organisers.filter(pk=w.member.pk).exists()
+
+
+def test_invitation_page_offers_accept_only_to_the_invited_address(client):
+    w = build_world()
+    newbie = factories.make_user(username="newbie", email="newbie@example.com")
+    invitation = OrganiserInvitation.objects.create(group=w.group, email="Newbie@example.com")
+    url = reverse("organise:invitation_accept", kwargs={"token": invitation.token})
+    offered = {}
+    for who in (w.member, newbie):
+        client.force_login(who)
+        body = client.get(url).content.decode()
+        offered[who.username] = [
+            '<button type="submit" class="btn-primary">Accept</button>' in body,
+            "Log in as Newbie@example.com to accept it." in body,
+        ]
+    assert offered == {"member": [False, True], "newbie": [True, False]}
 
 
 def test_invitation_expired_or_withdrawn_is_refused(client):
@@ -80,7 +98,8 @@ def test_invitation_expired_or_withdrawn_is_refused(client):
         client.post(reverse("organise:invitation_accept", kwargs={"token": i.token})).status_code
         for i in (old, revoked)
     ]
-    assert statuses == [422, 422]
+    # Expired or withdrawn: the invitation's state refuses it (409).
+    assert statuses == [409, 409]
     assert not w.group.organisers.filter(pk=newbie.pk).exists()
 
 
@@ -101,7 +120,9 @@ def test_invitation_used_twice_by_another_person_is_refused(client):
     response = client.post(
         reverse("organise:invitation_accept", kwargs={"token": invitation.token})
     )
-    assert response.status_code == 422
+    # Already used: a conflict with the invitation's state (409).
+    assert response.status_code == 409
+    assert "This invitation has already been used." in response.content.decode()
     assert not w.group.organisers.filter(pk=twin.pk).exists()
 
 
@@ -113,7 +134,8 @@ def test_invite_of_an_existing_organiser_is_refused_inline(client):
         {"email": "coorg@example.com"},
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 422
+    # They are on the team already: a conflict (409), shown next to the address.
+    assert response.status_code == 409
     assert '<p class="field-error" id="id_email_error">They already organise this group.</p>' in (
         response.content.decode()
     )
@@ -151,7 +173,9 @@ def test_co_organiser_cannot_remove_the_owner(client):
     w.group.organisers.add(w.owner)
     client.force_login(w.co_organiser)
     url = reverse("organise:organiser_remove", kwargs={"group": "sydjango", "user_id": w.owner.pk})
-    client.post(url)
+    response = client.post(url)
+    assert response.status_code == 409
+    assert "The group&#x27;s owner cannot be removed." in response.content.decode()
     assert sorted(w.group.organisers.values_list("username", flat=True)) == ["coorg", "owner"]
     w.group.refresh_from_db()
     assert w.group.owner == w.owner
@@ -169,9 +193,20 @@ def test_co_organiser_removes_another_co_organiser(client):
 
 def test_organiser_remove_service_refuses_the_owner():
     w = build_world()
-    with pytest.raises(services.OrganiseError) as error:
-        services.organiser_remove(group=w.group, by=w.co_organiser, user=w.owner)
-    assert error.value.message == "The group's owner cannot be removed."
+    with pytest.raises(ServiceError) as error:
+        services.organiser_remove(group=w.group, user=w.co_organiser, organiser=w.owner)
+    assert (error.value.kind, error.value.message) == (
+        Kind.CONFLICT,
+        "The group's owner cannot be removed.",
+    )
+
+
+def test_organiser_remove_service_answers_not_found_to_strangers():
+    w = build_world()
+    with pytest.raises(ServiceError) as error:
+        services.organiser_remove(group=w.group, user=w.other_organiser, organiser=w.co_organiser)
+    assert (error.value.kind, error.value.status) == (Kind.NOT_FOUND, 404)
+    assert list(w.group.organisers.values_list("username", flat=True)) == ["coorg"]
 
 
 def test_organisers_page_lists_team_and_pending_invitations(client):

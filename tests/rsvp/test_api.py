@@ -69,13 +69,15 @@ def test_api_rsvp_create_anonymous_is_refused(api, small_event):
 
 
 @pytest.mark.parametrize(
-    ("slug", "guests", "status", "detail"),
+    ("slug", "guests", "status", "body"),
     [
-        ("no-such-event", 0, 404, "Not Found"),
-        (None, 3, 400, "You can bring at most 2 guests."),
+        ("no-such-event", 0, 404, {"detail": "No event found.", "kind": "not_found",
+                                   "field": None}),
+        (None, 3, 422, {"detail": "You can bring at most 2 guests.", "kind": "invalid",
+                        "field": "guests"}),
     ],
-)
-def test_api_rsvp_create_refuses_bad_input(api, small_event, member, slug, guests, status, detail):
+)  # fmt: skip
+def test_api_rsvp_create_refuses_bad_input(api, small_event, member, slug, guests, status, body):
     response = api.post(
         f"/api/events/{slug or small_event.slug}/rsvp",
         {"guests": guests},
@@ -84,7 +86,7 @@ def test_api_rsvp_create_refuses_bad_input(api, small_event, member, slug, guest
     )
 
     assert response.status_code == status
-    assert response.json()["detail"] == detail
+    assert response.json() == body
     assert Rsvp.objects.count() == 0
 
 
@@ -125,7 +127,7 @@ def test_api_another_persons_rsvp_is_404_and_unchanged(api, small_event, people)
     cancel = api.post(f"/api/rsvps/{theirs.pk}/cancel", headers=auth)
 
     assert (read.status_code, patch.status_code, cancel.status_code) == (404, 404, 404)
-    assert patch.json() == {"detail": "No such RSVP."}
+    assert patch.json() == {"detail": "No such RSVP.", "kind": "not_found", "field": None}
     theirs.refresh_from_db()
     assert (theirs.status, theirs.guests) == ("going", 0)
 
@@ -179,7 +181,7 @@ def test_api_check_in_by_ticket_token_and_undo(api, small_event, organiser, memb
     assert checked.json()["checked_in_at"] is not None
     assert (forged.status_code, forged.json()) == (
         404,
-        {"detail": "No such ticket for this event."},
+        {"detail": "No such ticket for this event.", "kind": "not_found", "field": None},
     )
     assert (undone.status_code, undone.json()["checked_in_at"]) == (200, None)
 
@@ -213,6 +215,90 @@ def test_api_rsvp_create_when_closed_is_409_and_changes_nothing(api, small_event
 
     assert (response.status_code, response.json()) == (
         409,
-        {"detail": "RSVPs for this event are closed."},
+        {"detail": "RSVPs for this event are closed.", "kind": "conflict", "field": None},
     )
     assert Rsvp.objects.count() == 0
+
+
+def test_api_attendees_with_an_unknown_status_filter_is_422(api, small_event, organiser):
+    response = api.get(
+        f"/api/events/{small_event.slug}/attendees",
+        {"status": "vip"},
+        headers=bearer(organiser),
+    )
+
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": "Unknown status filter.", "kind": "invalid", "field": "status"},
+    )
+
+
+def test_api_check_in_without_an_rsvp_or_a_token_is_422(api, small_event, organiser, member):
+    rsvp = services.rsvp_create(event=small_event, user=member).rsvp
+
+    response = api.post(
+        f"/api/events/{small_event.slug}/check-ins",
+        {},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": "Give rsvp_id or token.", "kind": "invalid", "field": "rsvp_id"},
+    )
+    rsvp.refresh_from_db()
+    assert rsvp.checked_in_at is None
+
+
+def test_api_check_in_of_a_waitlisted_rsvp_is_409(api, small_event, organiser, people):
+    services.rsvp_create(event=small_event, user=people[0], guests=2)
+    waiting = services.rsvp_create(event=small_event, user=people[1]).rsvp
+
+    response = api.post(
+        f"/api/events/{small_event.slug}/check-ins",
+        {"rsvp_id": waiting.pk},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert (response.status_code, response.json()) == (
+        409,
+        {
+            "detail": "Only people who are going can be checked in.",
+            "kind": "conflict",
+            "field": None,
+        },
+    )
+
+
+def test_api_rsvp_writes_share_one_rate_budget(api, small_event, member, settings):
+    # An hour-long window: a minute-long one could roll over mid-test and reset the count.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "rsvp.write": "3/h"}
+    auth = bearer(member)
+    created = api.post(
+        f"/api/events/{small_event.slug}/rsvp",
+        {"guests": 0},
+        content_type="application/json",
+        headers=auth,
+    )
+    rsvp_id = created.json()["id"]
+    changed = api.patch(
+        f"/api/rsvps/{rsvp_id}", {"guests": 1}, content_type="application/json", headers=auth
+    )
+    cancelled = api.post(f"/api/rsvps/{rsvp_id}/cancel", headers=auth)
+    again = api.post(
+        f"/api/events/{small_event.slug}/rsvp",
+        {"guests": 0},
+        content_type="application/json",
+        headers=auth,
+    )
+
+    assert [r.status_code for r in (created, changed, cancelled, again)] == [201, 200, 200, 429]
+    assert again.json() == {
+        "detail": "You are going a little fast: this can be done 3 times an hour. Please wait "
+        "an hour and try again.",
+        "kind": "rate_limited",
+        "field": None,
+    }
+    assert Rsvp.objects.get().status == Rsvp.Status.CANCELLED

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from portal.errors import ServiceError
 from rsvp import services
 from rsvp.models import Rsvp, RsvpSettings
 from tests import factories
@@ -58,7 +59,7 @@ class SeatRules(RuleBasedStateMachine):
         try:
             with self.capture_on_commit(execute=True):
                 action()
-        except services.RsvpError as error:
+        except ServiceError as error:
             assert 400 <= error.status < 500
             assert error.message
             assert self.snapshot() == self.before

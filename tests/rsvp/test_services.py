@@ -5,6 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from meetups.models import Event
+from portal.errors import Kind, ServiceError
 from rsvp import services
 from rsvp.models import Rsvp, RsvpSettings
 from rsvp.selectors import event_attendance_counts
@@ -59,18 +60,22 @@ def test_rsvp_create_twice_changes_nothing(small_event, member):
     [(-1, "The number of guests cannot be negative."), (3, "You can bring at most 2 guests.")],
 )
 def test_rsvp_create_refuses_bad_guest_counts(small_event, member, guests, message):
-    with pytest.raises(services.RsvpError) as error:
+    with pytest.raises(ServiceError) as error:
         services.rsvp_create(event=small_event, user=member, guests=guests)
 
-    assert error.value.message == message
-    assert error.value.status == 400
+    assert (error.value.message, error.value.kind, error.value.field) == (
+        message,
+        Kind.INVALID,
+        "guests",
+    )
+    assert error.value.status == 422
     assert Rsvp.objects.count() == 0
 
 
 def test_rsvp_create_refuses_guests_when_the_event_allows_none(event, member):
     RsvpSettings.objects.create(event=event, guests_allowed=0)
 
-    with pytest.raises(services.RsvpError) as error:
+    with pytest.raises(ServiceError) as error:
         services.rsvp_create(event=event, user=member, guests=1)
 
     assert error.value.message == "This event does not allow guests."
@@ -91,10 +96,14 @@ def test_rsvp_create_refuses_outside_the_rsvp_window(small_event, member, opens,
     )
     small_event.refresh_from_db()
 
-    with pytest.raises(services.RsvpError) as error:
+    with pytest.raises(ServiceError) as error:
         services.rsvp_create(event=small_event, user=member)
 
-    assert (error.value.message, error.value.status) == (message, 409)
+    assert (error.value.message, error.value.kind, error.value.status) == (
+        message,
+        Kind.CONFLICT,
+        409,
+    )
     assert Rsvp.objects.count() == 0
 
 
@@ -102,7 +111,7 @@ def test_rsvp_create_refuses_a_cancelled_event(small_event, member):
     small_event.status = Event.Status.CANCELLED
     small_event.save()
 
-    with pytest.raises(services.RsvpError) as error:
+    with pytest.raises(ServiceError) as error:
         services.rsvp_create(event=small_event, user=member)
 
     assert error.value.message == "This event has been cancelled."
@@ -110,7 +119,7 @@ def test_rsvp_create_refuses_a_cancelled_event(small_event, member):
 
 
 def test_rsvp_create_refuses_after_the_event_started(past_event, member):
-    with pytest.raises(services.RsvpError) as error:
+    with pytest.raises(ServiceError) as error:
         services.rsvp_create(event=past_event, user=member)
 
     assert error.value.message == "RSVPs for this event are closed."
@@ -208,11 +217,12 @@ def test_rsvp_guests_change_refuses_more_seats_than_free(small_event, people):
     mine = services.rsvp_create(event=small_event, user=people[0]).rsvp
     services.rsvp_create(event=small_event, user=people[1])
 
-    with pytest.raises(services.RsvpError) as error:
+    with pytest.raises(ServiceError) as error:
         services.rsvp_guests_change(rsvp_id=mine.pk, user=people[0], guests=2)
 
-    assert (error.value.message, error.value.status) == (
+    assert (error.value.message, error.value.kind, error.value.status) == (
         "Only 1 more seat free; you asked for 2.",
+        Kind.CONFLICT,
         409,
     )
     mine.refresh_from_db()
@@ -222,11 +232,12 @@ def test_rsvp_guests_change_refuses_more_seats_than_free(small_event, people):
 def test_rsvp_guests_change_of_another_persons_rsvp_is_not_found(small_event, people):
     theirs = services.rsvp_create(event=small_event, user=people[0]).rsvp
 
-    with pytest.raises(services.RsvpNotFound):
+    with pytest.raises(ServiceError) as changing:
         services.rsvp_guests_change(rsvp_id=theirs.pk, user=people[1], guests=1)
-    with pytest.raises(services.RsvpNotFound):
+    with pytest.raises(ServiceError) as cancelling:
         services.rsvp_cancel(rsvp_id=theirs.pk, user=people[1])
 
+    assert (changing.value.kind, cancelling.value.kind) == (Kind.NOT_FOUND, Kind.NOT_FOUND)
     theirs.refresh_from_db()
     assert (theirs.status, theirs.guests) == (Rsvp.Status.GOING, 0)
 
@@ -255,12 +266,12 @@ def test_rsvp_create_after_cancel_rejoins_at_the_back(small_event, people):
 def test_rsvp_check_in_records_attendance_with_guests(small_event, organiser, people):
     rsvp = services.rsvp_create(event=small_event, user=people[0], guests=2).rsvp
 
-    services.rsvp_check_in(rsvp=rsvp, by=organiser)
+    services.rsvp_check_in(rsvp=rsvp, user=organiser)
 
     small_event.refresh_from_db()
     assert small_event.recorded_attendance == 3
     assert event_attendance_counts(event_id=small_event.pk)["checked_in"] == 3
-    services.rsvp_check_in(rsvp=rsvp, by=organiser, undo=True)
+    services.rsvp_check_in(rsvp=rsvp, user=organiser, undo=True)
     small_event.refresh_from_db()
     assert small_event.recorded_attendance == 0
 
@@ -268,9 +279,10 @@ def test_rsvp_check_in_records_attendance_with_guests(small_event, organiser, pe
 def test_rsvp_check_in_by_a_non_organiser_is_not_found(small_event, member, people):
     rsvp = services.rsvp_create(event=small_event, user=people[0]).rsvp
 
-    with pytest.raises(services.RsvpNotFound):
-        services.rsvp_check_in(rsvp=rsvp, by=member)
+    with pytest.raises(ServiceError) as error:
+        services.rsvp_check_in(rsvp=rsvp, user=member)
 
+    assert (error.value.message, error.value.kind) == ("No such RSVP.", Kind.NOT_FOUND)
     rsvp.refresh_from_db()
     assert rsvp.checked_in_at is None
 
@@ -279,10 +291,13 @@ def test_rsvp_check_in_refuses_a_waitlisted_rsvp(small_event, organiser, people)
     services.rsvp_create(event=small_event, user=people[0], guests=2)
     waiting = services.rsvp_create(event=small_event, user=people[1]).rsvp
 
-    with pytest.raises(services.RsvpError) as error:
-        services.rsvp_check_in(rsvp=waiting, by=organiser)
+    with pytest.raises(ServiceError) as error:
+        services.rsvp_check_in(rsvp=waiting, user=organiser)
 
-    assert error.value.message == "Only people who are going can be checked in."
+    assert (error.value.message, error.value.kind) == (
+        "Only people who are going can be checked in.",
+        Kind.CONFLICT,
+    )
 
 
 def test_rsvp_create_emails_the_ticket_with_calendar_and_qr(
@@ -332,8 +347,8 @@ def test_services_send_attendance_changed_after_commit(
         with django_capture_on_commit_callbacks(execute=True):
             rsvp = services.rsvp_create(event=small_event, user=member).rsvp
             services.rsvp_guests_change(rsvp_id=rsvp.pk, user=member, guests=1)
-            services.rsvp_check_in(rsvp=rsvp, by=organiser)
-            services.rsvp_check_in(rsvp=rsvp, by=organiser, undo=True)
+            services.rsvp_check_in(rsvp=rsvp, user=organiser)
+            services.rsvp_check_in(rsvp=rsvp, user=organiser, undo=True)
             services.rsvp_cancel(rsvp_id=rsvp.pk, user=member)
             services.waitlist_promote(event=small_event)
     finally:
@@ -348,8 +363,10 @@ def test_rsvp_create_for_an_unknown_event_is_not_found(member):
     ghost.delete()
     ghost.pk = ghost_pk
 
-    with pytest.raises(services.RsvpNotFound):
+    with pytest.raises(ServiceError) as error:
         services.rsvp_create(event=ghost, user=member)
+
+    assert (error.value.message, error.value.kind) == ("No such event.", Kind.NOT_FOUND)
 
 
 def test_event_save_without_a_capacity_change_announces_nothing(

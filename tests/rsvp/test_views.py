@@ -2,6 +2,7 @@ import csv
 import io
 import json
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -18,6 +19,10 @@ HTMX = {"HX-Request": "true"}
 
 def url(name, event, **kwargs):
     return reverse(f"rsvp:{name}", kwargs={"slug": event.slug, **kwargs})
+
+
+def login_url(back: str) -> str:
+    return reverse("account_login") + "?" + urlencode({"next": back})
 
 
 def test_event_page_shows_seats_left_and_a_login_link_to_anonymous(client, small_event, people):
@@ -37,13 +42,9 @@ def test_rsvp_create_as_anonymous_redirects_to_login_and_back(client, small_even
     response = client.post(url("create", small_event), {"guests": "0"})
 
     assert response.status_code == 302
-    assert response["Location"] == (
-        reverse("account_login") + "?next=" + small_event.get_absolute_url()
-    )
+    assert response["Location"] == login_url(small_event.get_absolute_url())
     htmx = client.post(url("create", small_event), {"guests": "0"}, headers=HTMX)
-    assert (
-        htmx["HX-Redirect"] == reverse("account_login") + "?next=" + small_event.get_absolute_url()
-    )
+    assert htmx["HX-Redirect"] == login_url(small_event.get_absolute_url())
     assert Rsvp.objects.count() == 0
 
 
@@ -97,7 +98,7 @@ def test_rsvp_create_with_bad_guests_answers_the_message_and_changes_nothing(
 
     assert htmx.status_code == 422
     assert message in htmx.content.decode()
-    assert plain.status_code == 400
+    assert plain.status_code == 422
     assert message in plain.content.decode()
     assert Rsvp.objects.count() == 0
 
@@ -312,11 +313,15 @@ def test_attendees_csv_exports_the_filtered_list(client, small_event, organiser,
 
     response = client.get(url("attendees_csv", small_event), {"status": "waitlisted"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{small_event.slug}-attendees.csv"'
+    )
     assert rows[0] == [
-        "username",
         "name",
+        "username",
         "email",
         "status",
         "guests",
@@ -325,9 +330,30 @@ def test_attendees_csv_exports_the_filtered_list(client, small_event, organiser,
         "checked_in_at",
     ]
     assert [row[:6] for row in rows[1:]] == [
-        ["p1", "", "p1@example.com", "waitlisted", "0", "1"],
-        ["evil", "", "'=cmd@example.com", "waitlisted", "0", "1"],
+        ["", "p1", "p1@example.com", "waitlisted", "0", "1"],
+        ["", "evil", "'=cmd@example.com", "waitlisted", "0", "1"],
     ]
+
+
+def test_attendees_csv_writes_times_in_the_events_zone_to_the_second(
+    client, small_event, organiser, member
+):
+    small_event.time_zone = "Europe/Berlin"
+    small_event.save(update_fields=["time_zone"])
+    rsvp = services.rsvp_create(event=small_event, user=member).rsvp
+    services.rsvp_check_in(rsvp=rsvp, user=organiser)
+    rsvp.refresh_from_db()
+    client.force_login(organiser)
+
+    response = client.get(url("attendees_csv", small_event))
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    berlin = small_event.tzinfo
+    assert rows[1][6:] == [
+        timezone.localtime(rsvp.created_at, berlin).replace(microsecond=0).isoformat(),
+        timezone.localtime(rsvp.checked_in_at, berlin).replace(microsecond=0).isoformat(),
+    ]
+    assert rows[1][6][-6:] in ("+01:00", "+02:00")
 
 
 def test_my_events_lists_upcoming_and_past(client, group, member):
@@ -357,18 +383,41 @@ def test_home_spaces_shows_real_seats_left(client, group, member):
     assert '<dd class="font-medium" id="next-event-spaces">8 of 10 seats left</dd>' in html
 
 
-def test_rsvp_writes_are_rate_limited(client, small_event, member, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
-    }
+def test_rsvp_writes_are_rate_limited(client, small_event, member):
     client.force_login(member)
-    for _ in range(30):
-        client.post(url("create", small_event), {"guests": "0"}, headers=HTMX)
+    statuses = [
+        client.post(url("create", small_event), {"guests": "0"}, headers=HTMX).status_code
+        for _ in range(30)
+    ]
 
     response = client.post(url("create", small_event), {"guests": "0"}, headers=HTMX)
 
+    assert statuses == [200] * 30
     assert response.status_code == 429
-    assert "Too many requests; wait a minute and try again." in response.content.decode()
+    assert (
+        "You are going a little fast: this can be done 30 times a minute. Please wait a minute "
+        "and try again." in response.content.decode()
+    )
+    assert 'id="rsvp-panel"' in response.content.decode()
+
+
+def test_rsvp_page_and_api_writes_share_one_rate_budget(client, small_event, member, settings):
+    # An hour-long window: a minute-long one could roll over mid-test and reset the count.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "rsvp.write": "3/h"}
+    client.force_login(member)
+    going = client.post(url("create", small_event), {"guests": "0"})
+    cancelled = client.post(url("cancel", small_event))
+    # The test client skips CSRF checks, so its session reaches the API as a browser's would.
+    again = client.post(
+        f"/api/events/{small_event.slug}/rsvp", {"guests": 0}, content_type="application/json"
+    )
+    refused = client.post(url("create", small_event), {"guests": "0"})
+
+    assert [r.status_code for r in (going, cancelled, again, refused)] == [302, 302, 201, 429]
+    assert (
+        "You are going a little fast: this can be done 3 times an hour. Please wait an hour and "
+        "try again." in refused.content.decode()
+    )
 
 
 def test_event_page_panel_links_organisers_to_the_door(client, small_event, organiser, member):
@@ -390,7 +439,7 @@ def test_check_in_toggle_of_a_cancelled_rsvp_answers_the_row_with_the_reason(
 
     response = client.post(url("check_in_toggle", small_event, pk=rsvp.pk), headers=HTMX)
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Only people who are going can be checked in." in response.content.decode()
     assert f'<li id="check-in-{rsvp.pk}"' in response.content.decode()
 

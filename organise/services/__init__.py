@@ -1,0 +1,51 @@
+"""Writes for organisers, by concept: events (`events`), the dashboard's quick actions
+(`actions`), co-organisers (`organisers`) and messages to attendees (`messages`).
+
+Every service takes the acting person as `user=` and checks `organise.rules.require_organiser`
+itself (the views check too): a stranger is told the group or event does not exist. Refusals
+are `portal.errors.ServiceError` with a kind. Emails go out as tasks after commit; a failed
+email never undoes the change it is about.
+"""
+
+from .actions import live_mode_set, rsvp_window_close, rsvp_window_open
+from .events import (
+    RESERVED_SLUGS,
+    EventFields,
+    duplicate_default_start,
+    event_cancel,
+    event_create,
+    event_duplicate,
+    event_publish,
+    event_unpublish,
+    event_update,
+    venue_create,
+)
+from .messages import attendee_message_check, attendee_message_send
+from .organisers import (
+    organiser_invitation_accept,
+    organiser_invitation_revoke,
+    organiser_invite,
+    organiser_remove,
+)
+
+__all__ = [
+    "RESERVED_SLUGS",
+    "EventFields",
+    "attendee_message_check",
+    "attendee_message_send",
+    "duplicate_default_start",
+    "event_cancel",
+    "event_create",
+    "event_duplicate",
+    "event_publish",
+    "event_unpublish",
+    "event_update",
+    "live_mode_set",
+    "organiser_invitation_accept",
+    "organiser_invitation_revoke",
+    "organiser_invite",
+    "organiser_remove",
+    "rsvp_window_close",
+    "rsvp_window_open",
+    "venue_create",
+]

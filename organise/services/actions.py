@@ -1,0 +1,61 @@
+"""The dashboard's quick actions: the RSVP window and live mode."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from live.selectors import live_state_get
+from live.services import live_settings_update
+from meetups.models import Event
+from portal.errors import conflict
+from rsvp.models import RsvpSettings
+
+from ..rules import require_organiser
+from ._common import announce_counts
+
+
+def rsvp_window_open(*, event: Event, user: AbstractBaseUser, now: datetime | None = None) -> None:
+    """Open RSVPs now (until the event starts): clears a future opening or a past closing.
+
+    Re-broadcasts the dashboard's RSVP numbers after commit. Built here on the RSVP app's
+    settings model (it has no service for the window yet).
+    """
+    require_organiser(user, event)
+    now = now or timezone.now()
+    if event.is_cancelled:
+        raise conflict("This event is cancelled; RSVPs stay closed.")
+    if event.status != Event.Status.PUBLISHED:
+        raise conflict("Publish the event first.")
+    if now >= event.starts_at:
+        raise conflict("The event has started; RSVPs stay closed.")
+    settings, _ = RsvpSettings.objects.get_or_create(event=event)
+    if settings.opens_at and settings.opens_at > now:
+        settings.opens_at = now
+    if settings.closes_at and settings.closes_at <= now:
+        settings.closes_at = None
+    settings.save()
+    announce_counts(event)
+
+
+def rsvp_window_close(*, event: Event, user: AbstractBaseUser, now: datetime | None = None) -> None:
+    """Close RSVPs now; people already going or waitlisted keep their place.
+
+    Re-broadcasts the dashboard's RSVP numbers after commit.
+    """
+    require_organiser(user, event)
+    now = now or timezone.now()
+    settings, _ = RsvpSettings.objects.get_or_create(event=event)
+    settings.closes_at = now
+    settings.save()
+    announce_counts(event)
+
+
+def live_mode_set(*, event: Event, user: AbstractBaseUser, on: bool) -> None:
+    """Start or stop live mode: whether the event's Q&A takes questions (live app's service,
+    which broadcasts the change)."""
+    require_organiser(user, event)
+    state = live_state_get(event=event)
+    live_settings_update(
+        event=event, user=user, premoderate=state.premoderate, accepting_questions=on
+    )
