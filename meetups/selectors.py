@@ -1,8 +1,8 @@
 """Reads for pages and the API, with the joins each page needs so lists stay at fixed queries."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+
+from portal.errors import get_or_not_found, not_found
 
 from .models import Event, Group, Speaker, Talk
 from .rules import can_view_event
@@ -61,19 +61,19 @@ def event_next(*, group: Group | None = None) -> Event | None:
 
 def event_get_for_viewer(*, slug: str, user) -> Event:
     """An event page's event; drafts exist only for the group's organisers (404 otherwise)."""
-    event = get_object_or_404(
+    event = get_or_not_found(
         Event.objects.select_related("group", "venue", "host_sponsor").prefetch_related(
             _talks_with_speakers()
         ),
         slug=slug,
     )
     if not can_view_event(user, event):
-        raise Http404("No event found.")
+        raise not_found("No event found.")
     return event
 
 
 def talk_get_public(*, slug: str) -> Talk:
-    return get_object_or_404(
+    return get_or_not_found(
         Talk.objects.filter(event__in=Event.objects.published())
         .select_related("event", "event__group", "event__venue")
         .prefetch_related("speakers"),
@@ -106,13 +106,13 @@ def speaker_get_public(*, slug: str) -> Speaker:
         .prefetch_related("speakers")
         .order_by("-event__starts_at")
     )
-    return get_object_or_404(
+    return get_or_not_found(
         Speaker.objects.prefetch_related("links", Prefetch("talks", queryset=talks)), slug=slug
     )
 
 
 def group_get(*, slug: str) -> Group:
-    return get_object_or_404(Group.objects.select_related("owner"), slug=slug)
+    return get_or_not_found(Group.objects.select_related("owner"), slug=slug)
 
 
 def group_default() -> Group | None:

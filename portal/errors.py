@@ -55,6 +55,14 @@ def not_found(message: str = "Not found.") -> ServiceError:
     return ServiceError(message, kind=Kind.NOT_FOUND)
 
 
+def get_or_not_found(queryset, message: str = "Not found.", **lookup):
+    """`get_object_or_404` in the one contract: the row, or a NOT_FOUND refusal."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise not_found(message)
+    return found
+
+
 def forbidden(message: str) -> ServiceError:
     return ServiceError(message, kind=Kind.FORBIDDEN)
 

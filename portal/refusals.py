@@ -6,13 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.http import reswap, retarget
 
-from .errors import ServiceError
+from .errors import Kind, ServiceError
 
 
 def refusal_response(request: HttpRequest, error: ServiceError) -> HttpResponse:
     if request.htmx:
         response = render(request, "refused.html#message", {"error": error}, status=error.status)
         return reswap(retarget(response, "#messages"), "innerHTML")
+    if error.kind == Kind.NOT_FOUND:
+        # The same page as any other missing page: nothing tells a stranger it exists.
+        return render(request, "404.html", status=404)
     return render(request, "refused.html", {"error": error}, status=error.status)
 
 
