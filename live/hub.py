@@ -226,12 +226,17 @@ class Hub:
         layer = get_channel_layer()
         while True:
             group, message = await self._outbox.get()
-            try:
-                await layer.group_send(group, message)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("live hub: publishing to the channel layer failed")
+            # Once more on failure: after Redis restarts, the first send meets the pooled
+            # connection Redis closed and fails; the retry opens a new one (docs/deploy.md).
+            for attempt in (1, 2):
+                try:
+                    await layer.group_send(group, message)
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    if attempt == 2:
+                        logger.exception("live hub: publishing to the channel layer failed")
 
     async def _listen(self) -> None:
         layer = get_channel_layer()
