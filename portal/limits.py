@@ -101,7 +101,7 @@ async def send_too_large(scope, send, limit: int) -> None:
         body = json.dumps({"detail": message}).encode()
         content_type = b"application/json"
     else:
-        # A template without request context (no database, no middleware), like 500.html;
+        # A template without request context (no database, no middleware), like errors/500.html;
         # rendered off the event loop because the first render reads it from disk.
         render = sync_to_async(loader.render_to_string, thread_sensitive=False)
         body = (await render("413.html", {"message": message})).encode()

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import loader
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
@@ -60,8 +59,3 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors or database here: whatever broke may break again.
-    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -56,7 +56,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
 
 @pytest.mark.django_db
 def test_server_error_page_is_friendly_and_standalone():
-    from portal.views import server_error
+    from portal.health import server_error
 
     response = server_error(None)
 
