@@ -11,13 +11,14 @@ from enum import StrEnum
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from meetups.models import Event
 from meetups.selectors import group_get
 from portal.api_auth import member_auth, write_auth
 from portal.api_errors import error_responses
 from portal.errors import invalid
+from portal.pagination import PagePagination
 from portal.ratelimit import check_rate
 
 from . import rules, selectors, services
@@ -163,7 +164,7 @@ def _idea(group, pk: int | None) -> TalkIdea | None:
 
 
 @router.get("/groups/{slug}/ideas", response={200: list[IdeaOut], **error_responses(404)})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(PagePagination, page_size=50)
 def list_ideas(request: HttpRequest, slug: str, sort: str = "votes"):
     group = group_get(slug=slug)
     return selectors.idea_list(group=group, user=request.user, sort=sort)
@@ -173,7 +174,7 @@ def list_ideas(request: HttpRequest, slug: str, sort: str = "votes"):
     "/groups/{slug}/proposals",
     response={200: list[ProposalPublicOut], **error_responses(404)},
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(PagePagination, page_size=50)
 def list_proposals_in_voting(request: HttpRequest, slug: str):
     """Proposals open for the audience vote; counts are null while the group hides them."""
     group = group_get(slug=slug)

@@ -3,6 +3,7 @@
 from django import forms
 
 from meetups.models import Event
+from portal.text import validate_email_address
 
 from .models import CallForTalks, Proposal, TalkIdea
 from .services.speakers import PHOTO_MAX_BYTES
@@ -122,7 +123,7 @@ class ProposalForm(forms.ModelForm):
 
 
 class CoSpeakerForm(forms.Form):
-    email = forms.EmailField(label="Co-speaker's email")
+    email = forms.EmailField(label="Co-speaker's email", validators=[validate_email_address])
 
 
 class ReviewForm(forms.Form):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetups.models import Event, Group, Talk
+from portal.text import validate_single_line
 
 DEFAULT_TALK_LENGTHS = "5,10,20,30"
 
@@ -95,7 +96,7 @@ class TalkIdea(models.Model):
     """A topic the group would like to hear about; speakers may propose against it."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="talk_ideas")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True, help_text="Markdown.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -161,7 +162,7 @@ class Proposal(models.Model):
     idea = models.ForeignKey(
         TalkIdea, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     abstract = models.TextField(help_text="Markdown.")
     length_minutes = models.PositiveSmallIntegerField()
     audience_level = models.CharField(max_length=12, choices=Level.choices, default=Level.EVERYONE)

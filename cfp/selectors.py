@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from meetups.models import Event, Group, Speaker, Talk
 from portal.errors import invalid, not_found
 from portal.invitations import invitation_get
+from portal.numbers import parse_id
 
 from . import rules
 from .models import IdeaVote, Proposal, ProposalSpeaker, ProposalVote, Review, TalkIdea
@@ -69,9 +70,10 @@ def idea_get(*, group: Group, pk: int) -> TalkIdea:
 
 def idea_find(*, group: Group, pk: int | str | None) -> TalkIdea | None:
     """The group's idea with this id, or None (a form's optional choice, a link's `?idea=`)."""
-    if pk is None or not str(pk).isdigit():
+    pk = parse_id(pk)
+    if pk is None:
         return None
-    return TalkIdea.objects.filter(group=group, pk=int(pk)).first()
+    return TalkIdea.objects.filter(group=group, pk=pk).first()
 
 
 # --- speakers -----------------------------------------------------------------------------------
@@ -257,11 +259,10 @@ def agenda_talk_get(*, event: Event, talk_id: str) -> Talk:
     """A talk on this event's agenda, by the id a form sent (none sent: INVALID)."""
     if not talk_id:
         raise invalid("Choose a talk to move.", field="talk")
-    if not talk_id.isdigit():
+    pk = parse_id(talk_id)
+    if pk is None:
         raise not_found("No talk found.")
-    return _get(
-        Talk.objects.select_related("event__group"), "No talk found.", event=event, pk=int(talk_id)
-    )
+    return _get(Talk.objects.select_related("event__group"), "No talk found.", event=event, pk=pk)
 
 
 def proposal_list_unscheduled(*, group: Group) -> list[Proposal]:

@@ -10,6 +10,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portal.text import one_line
+
 from .models import Proposal, ProposalSpeaker
 
 
@@ -26,7 +28,7 @@ def send_co_speaker_invitation(invitation_id: int) -> int:
     url = settings.SITE_URL + reverse("cfp:invitation", kwargs={"token": invitation.token})
     context = {"invitation": invitation, "proposal": invitation.proposal, "url": url}
     return send_mail(
-        f"You are invited to co-present “{invitation.proposal.title}”",
+        one_line(f"You are invited to co-present “{invitation.proposal.title}”"),
         render_to_string("cfp/email/invitation.txt", context),
         None,
         [invitation.email],
@@ -70,7 +72,7 @@ def send_proposal_decision(proposal_id: int, decision: str) -> int:
         "url": url,
     }
     return send_mail(
-        subject,
+        one_line(subject),
         render_to_string("cfp/email/decision.txt", context),
         None,
         [r for r in recipients if r],

@@ -55,7 +55,7 @@ class QuestionOut(Schema):
         return obj.is_answered
 
 
-class VoteOut(Schema):
+class QuestionVoteOut(Schema):
     voted: bool
     votes: int
 
@@ -99,7 +99,7 @@ def question_create(request: HttpRequest, slug: str, payload: QuestionIn):
     return Status(201, question)
 
 
-def _vote(request: HttpRequest, question_id: int, *, up: bool) -> VoteOut:
+def _vote(request: HttpRequest, question_id: int, *, up: bool) -> QuestionVoteOut:
     """Adding and taking back a vote spend one budget ("live.vote"), as on the page."""
     question = selectors.question_get(question_id=question_id)
     if not can_vote(request.user, question):
@@ -110,14 +110,14 @@ def _vote(request: HttpRequest, question_id: int, *, up: bool) -> VoteOut:
     else:
         services.question_unvote(question=question, user=request.user)
     question.refresh_from_db(fields=["vote_count"])
-    return VoteOut(voted=up, votes=question.vote_count)
+    return QuestionVoteOut(voted=up, votes=question.vote_count)
 
 
 VOTE_ERRORS = error_responses(404, 409, 429)
 
 
 @router.post(
-    "/questions/{question_id}/vote", response={200: VoteOut, **VOTE_ERRORS}, auth=write_auth
+    "/questions/{question_id}/vote", response={200: QuestionVoteOut, **VOTE_ERRORS}, auth=write_auth
 )
 def question_vote(request: HttpRequest, question_id: int):
     """Upvote (idempotent: a second vote changes nothing)."""
@@ -125,7 +125,7 @@ def question_vote(request: HttpRequest, question_id: int):
 
 
 @router.delete(
-    "/questions/{question_id}/vote", response={200: VoteOut, **VOTE_ERRORS}, auth=write_auth
+    "/questions/{question_id}/vote", response={200: QuestionVoteOut, **VOTE_ERRORS}, auth=write_auth
 )
 def question_unvote(request: HttpRequest, question_id: int):
     """Take the upvote back (idempotent)."""

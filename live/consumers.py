@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from meetups.models import Event
 from portal import observability
 from portal.errors import ServiceError, not_found
+from portal.numbers import parse_id
 
 from . import broadcast, selectors
 from .hub import Connection, counts_key, hub, qa_key, stage_key
@@ -86,11 +87,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         view = (query.get("view") or ["live"])[0]
         if sort not in selectors.SORTS or view not in ("live", "presenter", "dashboard"):
             raise not_found("No such view.")
-        if scope_value == "event":
-            talk_id = None
-        elif scope_value.isascii() and scope_value.isdigit():  # int() refuses "¹", isdigit not
-            talk_id = int(scope_value)
-        else:
+        talk_id = None if scope_value == "event" else parse_id(scope_value)
+        if talk_id is None and scope_value != "event":
             raise not_found("No such Q&A.")
         audience = await self._audience(event_id, talk_id, view)
         return event_id, talk_id, audience, sort

@@ -5,5 +5,5 @@ from django.urls import path
 from .consumers import LiveConsumer
 
 websocket_urlpatterns: list = [
-    path("ws/events/<int:event_id>/live/", LiveConsumer.as_asgi()),
+    path("ws/events/<id:event_id>/live/", LiveConsumer.as_asgi()),
 ]

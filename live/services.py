@@ -127,6 +127,10 @@ def question_vote(*, question: Question, user: AbstractBaseUser) -> bool:
     """
     if not user.is_authenticated:
         raise forbidden("Log in to vote.")
+    # Voting twice is answered from reads (the rules, then the vote): no write transaction.
+    _open_question_for_votes(question.pk, user)
+    if QuestionVote.objects.filter(question_id=question.pk, user=user).exists():
+        return False
     with transaction.atomic():
         question = _open_question_for_votes(question.pk, user)
         try:
@@ -143,6 +147,9 @@ def question_unvote(*, question: Question, user: AbstractBaseUser) -> bool:
     """Take one's vote back; True if there was one. Broadcasts after commit when it changed."""
     if not user.is_authenticated:
         raise forbidden("Log in to vote.")
+    _open_question_for_votes(question.pk, user)
+    if not QuestionVote.objects.filter(question_id=question.pk, user=user).exists():
+        return False  # no vote to take back: no write transaction
     with transaction.atomic():
         question = _open_question_for_votes(question.pk, user)
         deleted, _ = QuestionVote.objects.filter(question=question, user=user).delete()
@@ -253,7 +260,17 @@ def live_current_talk_set(*, event: Event, talk: Talk | None, user: AbstractBase
 def live_settings_update(
     *, event: Event, user: AbstractBaseUser, premoderate: bool, accepting_questions: bool
 ) -> LiveState:
-    """Turn pre-moderation and question taking on or off. Broadcasts the stage."""
+    """Turn pre-moderation and question taking on or off. Broadcasts the stage.
+
+    Setting what is already set writes nothing (no write transaction) and broadcasts nothing.
+    """
+    _require_moderator(user, event)
+    current = LiveState.objects.filter(event=event).first()
+    if current is not None and (current.premoderate, current.accepting_questions) == (
+        premoderate,
+        accepting_questions,
+    ):
+        return current
     with transaction.atomic():
         _require_moderator(user, event)
         state = _state_for_update(event)
@@ -267,7 +284,13 @@ def live_settings_update(
 def talk_qa_settings_update(
     *, talk: Talk, user: AbstractBaseUser, premoderate: bool | None
 ) -> TalkQASettings:
-    """Let one talk pre-moderate (True), not (False), or follow its event (None)."""
+    """Let one talk pre-moderate (True), not (False), or follow its event (None).
+
+    Setting what is already set writes nothing (no write transaction)."""
+    _require_moderator(user, talk.event)
+    current = TalkQASettings.objects.filter(talk=talk).first()
+    if current is not None and current.premoderate == premoderate:
+        return current
     with transaction.atomic():
         _require_moderator(user, talk.event)
         settings, _ = TalkQASettings.objects.update_or_create(

@@ -9,12 +9,12 @@ urlpatterns = [
     path("events/<slug:slug>/live/presenter/", views.presenter, name="presenter"),
     path("events/<slug:slug>/live/questions/", views.question_create, name="question_create"),
     path(
-        "events/<slug:slug>/live/questions/<int:pk>/vote/",
+        "events/<slug:slug>/live/questions/<id:pk>/vote/",
         views.question_vote,
         name="question_vote",
     ),
     path(
-        "events/<slug:slug>/live/questions/<int:pk>/<slug:action>/",
+        "events/<slug:slug>/live/questions/<id:pk>/<slug:action>/",
         views.question_moderate,
         name="question_moderate",
     ),

@@ -6,7 +6,9 @@ from enum import StrEnum
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from portal.pagination import PagePagination
 
 from . import selectors
 
@@ -80,7 +82,7 @@ class SpeakerDetailOut(SpeakerOut):
 
 
 @router.get("/events", response=list[EventOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(PagePagination, page_size=20)
 def list_events(request: HttpRequest, when: When | None = None):
     if when == When.upcoming:
         return selectors.event_list_upcoming()
@@ -96,7 +98,7 @@ def get_event(request: HttpRequest, slug: str):
 
 
 @router.get("/talks", response=list[TalkOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(PagePagination, page_size=20)
 def list_talks(request: HttpRequest, event: str | None = None):
     talks = selectors.talk_list_public()
     return talks.filter(event__slug=event) if event else talks
@@ -108,7 +110,7 @@ def get_talk(request: HttpRequest, slug: str):
 
 
 @router.get("/speakers", response=list[SpeakerOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(PagePagination, page_size=20)
 def list_speakers(request: HttpRequest):
     return selectors.speaker_list_public()
 

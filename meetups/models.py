@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from portal.text import validate_single_line
+
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
 
 
@@ -27,7 +29,7 @@ def unique_slug(model: type[models.Model], value: str, *, exclude_pk: int | None
 class Group(models.Model):
     """A community, e.g. the Sydney Django users group, run by its organisers."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
     tagline = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
@@ -57,8 +59,8 @@ class Group(models.Model):
 
 
 class Venue(models.Model):
-    name = models.CharField(max_length=120)
-    address = models.CharField(max_length=250, blank=True)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    address = models.CharField(max_length=250, blank=True, validators=[validate_single_line])
     city = models.CharField(max_length=80, blank=True)
     directions = models.TextField(blank=True, help_text="Markdown: entry, floor, accessibility.")
     map_url = models.URLField(blank=True)
@@ -102,7 +104,7 @@ class Event(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="events")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -162,7 +164,7 @@ def speaker_photo_path(instance: "Speaker", filename: str) -> str:
 
 
 class Speaker(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
     bio = models.TextField(blank=True, help_text="Markdown.")
     user = models.OneToOneField(
@@ -201,7 +203,7 @@ class SpeakerLink(models.Model):
 
 class Talk(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
     abstract = models.TextField(blank=True, help_text="Markdown.")
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="talks")

@@ -7,12 +7,18 @@ from django import forms
 from django.utils import timezone
 
 from meetups.models import TIME_ZONE_CHOICES, Event, Sponsor, Venue
+from portal.text import (
+    is_single_line,
+    validate_email_address,
+    validate_multi_line,
+    validate_single_line,
+)
 
 from .models import AttendeeMessage
 from .selectors import rsvp_settings_for
 from .services import EventFields
 from .services.events import CANCEL_REASON_MAX_LENGTH
-from .services.messages import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
+from .services.messages import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH, SUBJECT_ONE_LINE
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -42,7 +48,7 @@ def _local(value: datetime | None, tz_name: str) -> str | None:
 class EventForm(forms.Form):
     DATETIMES = ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at", "waitlist_cutoff_at")
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[validate_single_line])
     starts_at = LocalDateTimeField(label="Starts")
     ends_at = LocalDateTimeField(label="Ends")
     time_zone = forms.ChoiceField(
@@ -54,16 +60,25 @@ class EventForm(forms.Form):
     new_venue_name = forms.CharField(
         max_length=120,
         required=False,
+        validators=[validate_single_line],
         label="Or a new venue",
         help_text="Name of a venue not in the list; it is added for next time.",
     )
-    new_venue_address = forms.CharField(max_length=250, required=False, label="New venue address")
+    new_venue_address = forms.CharField(
+        max_length=250,
+        required=False,
+        validators=[validate_single_line],
+        label="New venue address",
+    )
     host_sponsor = forms.ModelChoiceField(
         queryset=Sponsor.objects.all(), required=False, empty_label="None", label="Host sponsor"
     )
     capacity = forms.IntegerField(min_value=1, max_value=10000, initial=50, label="Seats")
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text="Markdown."
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        validators=[validate_multi_line],
+        help_text="Markdown.",
     )
     recording_url = forms.URLField(required=False, label="Recording link", assume_scheme="https")
     guests_allowed = forms.IntegerField(
@@ -166,6 +181,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         max_length=CANCEL_REASON_MAX_LENGTH,
         required=False,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 3}),
         label="A word to attendees (optional)",
         help_text="Included in the cancellation email.",
@@ -177,7 +193,9 @@ class CancelForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = forms.EmailField(
+        label="Email address", max_length=254, validators=[validate_email_address]
+    )
 
 
 class MessageForm(forms.Form):
@@ -187,6 +205,7 @@ class MessageForm(forms.Form):
     subject = forms.CharField(max_length=SUBJECT_MAX_LENGTH)
     body = forms.CharField(
         max_length=BODY_MAX_LENGTH,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Message",
         help_text="Plain text. Each person gets their own email.",
@@ -194,6 +213,6 @@ class MessageForm(forms.Form):
 
     def clean_subject(self):
         subject = self.cleaned_data["subject"].strip()
-        if "\n" in subject or "\r" in subject:
-            raise forms.ValidationError("Keep the subject on one line.")
+        if not is_single_line(subject):
+            raise forms.ValidationError(SUBJECT_ONE_LINE)
         return subject

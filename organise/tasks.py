@@ -5,6 +5,8 @@ they run. Each person gets their own message, so nobody sees the other addresses
 email is recorded by the tasks backend and never undoes the change it announces.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.tasks import task
@@ -13,11 +15,14 @@ from django.urls import reverse
 
 from meetups.ics import event_calendar
 from meetups.models import Event
+from portal.text import one_line
 
 from .models import AttendeeMessage, OrganiserInvitation
 from .selectors import rsvp_recipients, users_by_ids
 
 TEMPLATES = "organise/email"
+
+logger = logging.getLogger(__name__)
 
 
 def _event(event_id: int):
@@ -26,15 +31,22 @@ def _event(event_id: int):
 
 
 def _send_each(users, *, subject: str, template: str, context: dict, attachments=()) -> int:
+    """Returns how many were sent. One address no email header accepts (saved before the
+    portal checked addresses) is logged and skipped; it does not stop the others."""
     messages = []
     for user in users:
         message = EmailMessage(
-            subject=subject,
+            subject=one_line(subject),
             body=render_to_string(f"{TEMPLATES}/{template}.txt", {**context, "user": user}),
             to=[user.email],
         )
         for attachment in attachments:
             message.attach(*attachment)
+        try:
+            message.message()
+        except ValueError:
+            logger.warning("email to user %s not sent: its address cannot be used", user.pk)
+            continue
         messages.append(message)
     if not messages:
         return 0
@@ -92,7 +104,7 @@ def send_organiser_invitation(invitation_id: int) -> int:
         "organise:invitation_accept", kwargs={"token": invitation.token}
     )
     message = EmailMessage(
-        subject=f"Help organise {invitation.group.name}",
+        subject=one_line(f"Help organise {invitation.group.name}"),
         body=render_to_string(
             f"{TEMPLATES}/invitation.txt", {"invitation": invitation, "url": url}
         ),

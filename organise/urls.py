@@ -16,12 +16,12 @@ urlpatterns = [
     path("<slug:group>/organisers/", people.organisers, name="organisers"),
     path("<slug:group>/organisers/invite/", people.organiser_invite, name="organiser_invite"),
     path(
-        "<slug:group>/organisers/<int:user_id>/remove/",
+        "<slug:group>/organisers/<id:user_id>/remove/",
         people.organiser_remove,
         name="organiser_remove",
     ),
     path(
-        "<slug:group>/organisers/invitations/<int:pk>/revoke/",
+        "<slug:group>/organisers/invitations/<id:pk>/revoke/",
         people.invitation_revoke,
         name="invitation_revoke",
     ),

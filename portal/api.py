@@ -1,11 +1,15 @@
 """The one NinjaAPI. Each app contributes a router from its own `api.py`.
 
-Routers let a service's ServiceError through; the handler below answers it with the status of
-its kind and the one error body (`portal.api_errors.ErrorOut`), the same on every route.
+Routers let a service's ServiceError through; the handlers below answer it, and every refusal
+ninja makes itself (a request that fails validation, a missing token, a failed CSRF check), with
+the status of its kind and the one error body (`portal.api_errors.ErrorOut`), the same on every
+route. The schema declares those bodies on every operation that can answer them, so a client
+(and the fuzzer in tests/api/) can rely on the one shape.
 """
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 
 from cfp.api import router as cfp_router
 from live.api import router as live_router
@@ -13,9 +17,20 @@ from meetups.api import router as meetups_router
 from organise.api import router as organise_router
 from rsvp.api import router as rsvp_router
 
-from .errors import ServiceError
+from .api_errors import declare_refusals, validation_error_body
+from .errors import STATUS, ServiceError, invalid, not_found
 
-api = NinjaAPI(
+KIND_OF_STATUS = {status: str(kind) for kind, status in STATUS.items()}
+
+
+class PortalAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_refusals(schema)
+        return schema
+
+
+api = PortalAPI(
     title="Meetup portal API",
     version="1",
     description="Events, talks and speakers; RSVPs, check-in and live Q&A.",
@@ -27,6 +42,30 @@ api = NinjaAPI(
 @api.exception_handler(ServiceError)
 def service_error(request: HttpRequest, error: ServiceError):
     return api.create_response(request, error.as_body(), status=error.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError):
+    # ninja's own body is {"detail": [pydantic errors]}; ours names the first field in words.
+    return api.create_response(request, validation_error_body(error.errors), status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError):
+    # ninja's own refusals: 401 (no valid token or session), 403 (CSRF check failed), and 400
+    # for a body that does not parse, which is invalid content like any other (422).
+    if error.status_code == 400:
+        return api.create_response(
+            request, invalid("The request body is not valid JSON.").as_body(), status=422
+        )
+    body = {"detail": str(error), "kind": KIND_OF_STATUS.get(error.status_code), "field": None}
+    return api.create_response(request, body, status=error.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found_error(request: HttpRequest, error: Http404):
+    # get_object_or_404 in a selector: the same body as a NOT_FOUND ServiceError.
+    return api.create_response(request, not_found().as_body(), status=404)
 
 
 api.add_router("/", meetups_router)

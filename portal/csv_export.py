@@ -1,8 +1,9 @@
 """CSV downloads: one rule for time zones, formula escaping and the file name.
 
 Times are written in the event's zone (what every page shows), to the second; cells a
-spreadsheet would run as a formula are prefixed with a quote (CSV injection); the file name is
-reduced to characters that are safe in a Content-Disposition header.
+spreadsheet would run as a formula are prefixed with a quote (CSV injection); control characters
+other than tab and line breaks (which the csv module quotes) become a space, line breaks become
+LF; the file name is reduced to characters that are safe in a Content-Disposition header.
 """
 
 import csv
@@ -13,7 +14,9 @@ from datetime import datetime, tzinfo
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .text import multi_line
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def csv_cell(value, *, tz: tzinfo) -> str:
@@ -23,7 +26,7 @@ def csv_cell(value, *, tz: tzinfo) -> str:
         return timezone.localtime(value, tz).replace(microsecond=0).isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = str(value)
+    text = multi_line(str(value))
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 

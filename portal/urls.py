@@ -19,7 +19,7 @@ urlpatterns = [
     path("organise/", include("organise.urls")),
     path("accounts/profile/", portal_views.profile, name="profile"),
     path("accounts/tokens/", portal_views.token_create, name="token_create"),
-    path("accounts/tokens/<int:token_id>/revoke/", portal_views.token_revoke, name="token_revoke"),
+    path("accounts/tokens/<id:token_id>/revoke/", portal_views.token_revoke, name="token_revoke"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

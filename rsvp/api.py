@@ -10,12 +10,13 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from meetups.models import Event
 from portal.api_auth import member_auth, write_auth
 from portal.api_errors import error_responses
 from portal.errors import invalid, not_found
+from portal.pagination import PagePagination
 from portal.ratelimit import check_rate
 
 from . import selectors, services
@@ -144,7 +145,7 @@ def rsvp_get(request: HttpRequest, rsvp_id: int):
     response={200: list[AttendeeOut], **error_responses(404, 422)},
     auth=member_auth,
 )
-@paginate(PageNumberPagination, page_size=100)
+@paginate(PagePagination, page_size=100)
 def attendees(request: HttpRequest, slug: str, status: str = ""):
     """The event's RSVPs (organisers of its group only)."""
     event = selectors.event_get_for_door(slug=slug, user=request.auth)

@@ -150,6 +150,16 @@ def rsvp_create(
     (INVALID) and RSVPs outside the window (CONFLICT).
     """
     now = now or timezone.now()
+    # Repeating an RSVP is answered from reads: no write transaction (on SQLite, the write lock).
+    _require_may_rsvp(user, event)
+    standing = (
+        Rsvp.objects.select_related("event")
+        .filter(event_id=event.pk, user_id=user.pk)
+        .exclude(status=Rsvp.Status.CANCELLED)
+        .first()
+    )
+    if standing is not None:
+        return RsvpResult(standing, changed=False)
     with transaction.atomic():
         locked = _lock_event(event.pk)
         _require_may_rsvp(user, locked)
@@ -231,6 +241,12 @@ def rsvp_cancel(*, rsvp_id: int, user: AbstractBaseUser, now: datetime | None = 
     and `attendance_changed`.
     """
     now = now or timezone.now()
+    # Cancelling twice is answered from a read: no write transaction.
+    own = Rsvp.objects.select_related("event").filter(pk=rsvp_id, user_id=user.pk).first()
+    if own is None:
+        raise not_found("No such RSVP.")
+    if own.status == Rsvp.Status.CANCELLED:
+        return RsvpResult(own, changed=False)
     with transaction.atomic():
         event, rsvp = _lock_own_rsvp(rsvp_id=rsvp_id, user=user)
         if rsvp.status == Rsvp.Status.CANCELLED:

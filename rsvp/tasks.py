@@ -14,6 +14,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 
 from meetups.ics import event_calendar
+from portal.text import one_line
 
 from .models import Rsvp
 
@@ -41,7 +42,7 @@ def _send(*, rsvp, template: str, subject: str, attachments=()) -> bool:
         "ticket_url": settings.SITE_URL + rsvp.get_ticket_url(),
     }
     message = EmailMessage(
-        subject=subject,
+        subject=one_line(subject),
         body=render_to_string(f"rsvp/email/{template}.txt", context),
         to=[rsvp.user.email],
     )

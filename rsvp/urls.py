@@ -10,10 +10,10 @@ urlpatterns = [
     path("events/<slug:slug>/rsvp/guests/", views.rsvp_guests, name="guests"),
     path("events/<slug:slug>/rsvp/cancel/", views.rsvp_cancel, name="cancel"),
     path("events/<slug:slug>/check-in/", views.check_in, name="check_in"),
-    path("events/<slug:slug>/check-in/<int:pk>/", views.check_in_toggle, name="check_in_toggle"),
+    path("events/<slug:slug>/check-in/<id:pk>/", views.check_in_toggle, name="check_in_toggle"),
     path("events/<slug:slug>/attendees/", views.attendees, name="attendees"),
     path("events/<slug:slug>/attendees.csv", views.attendees_csv, name="attendees_csv"),
     path("my-events/", views.my_events, name="my_events"),
-    path("my-events/<int:pk>/ticket/", views.ticket, name="ticket"),
+    path("my-events/<id:pk>/ticket/", views.ticket, name="ticket"),
     path("check-in/t/<str:token>/", views.ticket_check_in, name="ticket_check_in"),
 ]

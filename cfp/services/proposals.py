@@ -8,6 +8,7 @@ from django.utils import timezone
 from meetups.models import Event, Group
 from portal.errors import conflict, forbidden, invalid, not_found
 from portal.invitations import invitation_claim, invitation_token_new
+from portal.text import require_email_address, require_multi_line, require_single_line
 
 from .. import rules, tasks
 from ..models import CallForTalks, Proposal, ProposalSpeaker, TalkIdea
@@ -18,6 +19,17 @@ EDITABLE_FIELDS = {
     "title", "abstract", "length_minutes", "audience_level", "idea", "notes_for_organisers",
     "preferred_dates",
 }  # fmt: skip
+SINGLE_LINE_FIELDS = ("title", "preferred_dates")  # an email subject quotes the title
+MULTI_LINE_FIELDS = ("abstract", "notes_for_organisers")
+
+
+def _check_text(fields: dict) -> None:
+    for name in SINGLE_LINE_FIELDS:
+        if isinstance(fields.get(name), str):
+            require_single_line(fields[name], field=name)
+    for name in MULTI_LINE_FIELDS:
+        if isinstance(fields.get(name), str):
+            require_multi_line(fields[name], field=name)
 
 
 def _check_fields(*, call: CallForTalks, group: Group, length_minutes: int, idea, events) -> None:
@@ -54,6 +66,14 @@ def proposal_submit(
         raise conflict("The call for talks is closed.")
     _check_fields(
         call=call, group=group, length_minutes=length_minutes, idea=idea, events=preferred_events
+    )
+    _check_text(
+        {
+            "title": title,
+            "preferred_dates": preferred_dates,
+            "abstract": abstract,
+            "notes_for_organisers": notes_for_organisers,
+        }
     )
     with transaction.atomic():
         speaker_ensure(user=user)
@@ -92,6 +112,7 @@ def proposal_update(*, user: AbstractBaseUser, proposal: Proposal, **fields) -> 
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Cannot update {', '.join(sorted(unknown))}.")
+    _check_text(fields)
     _check_fields(
         call=call,
         group=proposal.group,
@@ -128,7 +149,7 @@ def co_speaker_invite(*, user: AbstractBaseUser, proposal: Proposal, email: str)
     _check_submitter(user, proposal)
     if not rules.proposal_takes_co_speakers(user, proposal):
         raise conflict("This proposal is closed.")
-    email = email.strip().lower()
+    email = require_email_address(email, field="email")
     if email == (user.email or "").lower():
         raise invalid("You are already the speaker.", field="email")
     if proposal.co_speakers.count() >= MAX_CO_SPEAKERS:

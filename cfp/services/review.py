@@ -198,7 +198,9 @@ def agenda_move(*, user: AbstractBaseUser, talk: Talk, direction: str) -> list[T
         talks = list(
             Talk.objects.select_for_update().filter(event_id=talk.event_id).order_by("order", "pk")
         )
-        index = next(i for i, t in enumerate(talks) if t.pk == talk.pk)
+        index = next((i for i, t in enumerate(talks) if t.pk == talk.pk), None)
+        if index is None:  # taken off the agenda since the page was read
+            raise not_found("No talk found.")
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(talks):
             talks[index], talks[other] = talks[other], talks[index]

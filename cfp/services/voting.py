@@ -24,6 +24,9 @@ def _check_can_vote(user: AbstractBaseUser, proposal: Proposal) -> None:
 def proposal_vote_add(*, user: AbstractBaseUser, proposal: Proposal) -> bool:
     """Casts the user's vote; returns False if they had already voted (nothing changes)."""
     _check_can_vote(user, proposal)
+    # A no-op is answered from a read: no write transaction (on SQLite, the write lock).
+    if ProposalVote.objects.filter(proposal=proposal, user=user).exists():
+        return False
     try:
         with transaction.atomic():
             ProposalVote.objects.create(proposal=proposal, user=user)
@@ -35,7 +38,10 @@ def proposal_vote_add(*, user: AbstractBaseUser, proposal: Proposal) -> bool:
 def proposal_vote_remove(*, user: AbstractBaseUser, proposal: Proposal) -> bool:
     """Takes back the user's vote; returns False if there was none."""
     _check_can_vote(user, proposal)
-    deleted, _ = ProposalVote.objects.filter(proposal=proposal, user=user).delete()
+    votes = ProposalVote.objects.filter(proposal=proposal, user=user)
+    if not votes.exists():
+        return False  # nothing to take back: no DELETE, no write lock
+    deleted, _ = votes.delete()
     return deleted > 0
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from meetups.models import Event, Group, Sponsor, Venue, unique_slug
 from portal.errors import conflict, invalid
+from portal.text import require_multi_line, require_single_line
 from rsvp.models import RsvpSettings
 
 from .. import selectors, tasks
@@ -59,6 +60,10 @@ class EventFields:
     )
 
     def check(self) -> None:
+        self.title = require_single_line(self.title, field="title")
+        if not self.title:
+            raise invalid("Give the event a title.", field="title")
+        require_multi_line(self.description, field="description")
         if self.ends_at <= self.starts_at:
             raise invalid("The event must end after it starts.", field="ends_at")
         if self.rsvp_opens_at and self.rsvp_closes_at and self.rsvp_closes_at <= self.rsvp_opens_at:
@@ -74,6 +79,8 @@ class EventFields:
 def venue_create(*, group: Group, user: AbstractBaseUser, name: str, address: str = "") -> Venue:
     """A new venue, made inline from the event form (venues are shared between groups)."""
     require_organiser(user, group)
+    name = require_single_line(name, field="new_venue_name")
+    address = require_single_line(address, field="new_venue_address")
     existing = Venue.objects.filter(name__iexact=name.strip(), address__iexact=address.strip())
     return existing.first() or Venue.objects.create(name=name.strip(), address=address.strip())
 
@@ -171,6 +178,7 @@ def event_cancel(*, event: Event, user: AbstractBaseUser, reason: str = "") -> i
     stay as they are (the record of who meant to come). Cancelling twice changes nothing.
     """
     require_organiser(user, event)
+    require_multi_line(reason, field="reason")
     if len(reason) > CANCEL_REASON_MAX_LENGTH:
         raise invalid(f"Keep the reason to {CANCEL_REASON_MAX_LENGTH} characters.", field="reason")
     if event.is_cancelled:

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from meetups.models import Event
 from portal.errors import conflict, invalid
+from portal.text import require_multi_line, require_single_line
 
 from .. import selectors, tasks
 from ..models import AttendeeMessage
@@ -13,6 +14,7 @@ from ._common import after_commit
 
 SUBJECT_MAX_LENGTH = AttendeeMessage._meta.get_field("subject").max_length
 BODY_MAX_LENGTH = AttendeeMessage._meta.get_field("body").max_length
+SUBJECT_ONE_LINE = "Keep the subject on one line, without control characters."
 
 
 def attendee_message_check(
@@ -25,11 +27,10 @@ def attendee_message_check(
     require_organiser(user, event)
     if audience not in AttendeeMessage.Audience.values:
         raise invalid("Choose who the message goes to.", field="audience")
-    subject, body = subject.strip(), body.strip()
+    subject = require_single_line(subject, field="subject", message=SUBJECT_ONE_LINE)
+    body = require_multi_line(body, field="body").strip()
     if not subject or not body:
         raise invalid("Write a subject and a message.", field="body")
-    if "\n" in subject or "\r" in subject:
-        raise invalid("Keep the subject on one line.", field="subject")
     if len(subject) > SUBJECT_MAX_LENGTH:
         raise invalid(f"Keep the subject to {SUBJECT_MAX_LENGTH} characters.", field="subject")
     if len(body) > BODY_MAX_LENGTH:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from meetups.models import Group
 from portal.errors import conflict, forbidden, not_found
 from portal.invitations import invitation_claim
+from portal.text import require_email_address
 
 from .. import tasks
 from ..models import OrganiserInvitation
@@ -22,7 +23,7 @@ def organiser_invite(*, group: Group, user: AbstractBaseUser, email: str) -> Org
     Inviting the same address again while an invitation is pending re-sends that invitation.
     """
     require_organiser(user, group)
-    email = email.strip().lower()
+    email = require_email_address(email, field="email")
     if group.organisers.filter(email__iexact=email).exists() or (
         group.owner is not None and group.owner.email.lower() == email
     ):

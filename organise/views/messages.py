@@ -48,7 +48,8 @@ def message_compose(request: HttpRequest, group: str, event: str) -> HttpRespons
             else:
                 check_rate(request, "organise.message")
                 record = services.attendee_message_send(**draft)
-                messages.success(request, f"Sent to {_people(record.recipient_count)}.")
+                # Queued, not yet sent: the emails go out as a task after this answer.
+                messages.success(request, f"On its way to {_people(record.recipient_count)}.")
                 url = reverse("organise:message", kwargs={"group": group, "event": event})
                 return htmx_redirect(request, url)
         except ServiceError as error:
