@@ -19,7 +19,7 @@ CHROMIUM := /usr/bin/chromium
 # npm's config warnings, and Tailwind's timing lines (it prints them whenever DEBUG is set).
 NPM_NOISE := npm warn|\[ *[0-9.]+m?s\]|^$$
 
-.PHONY: run test test-explore setup deps tailwind db chromium servers lint format check-deploy clean
+.PHONY: run test test-explore mutation setup deps tailwind db chromium servers lint format check-deploy clean
 .PHONY: serve stop backup restore stack-packages
 
 run: setup
@@ -63,6 +63,14 @@ stack-packages: deps
 # examples are kept in .hypothesis/ and replayed first next time (`make test` is derandomised).
 test-explore: setup
 	HYPOTHESIS_PROFILE=explore $(VENV)/bin/pytest -m hypothesis $(PYTEST_ARGS)
+
+# Mutation testing of every app's rules.py and services (docs/testing.md), in a fresh copy of
+# the tree in mutants/; about 20 minutes here, so not part of `make test`. Survivors after:
+# `.venv/bin/mutmut results`, one of them: `.venv/bin/mutmut show <name>`.
+mutation: deps
+	rm -rf mutants
+	$(PY) tests/mutmut_run.py run
+	$(PY) tests/mutmut_run.py scores
 
 setup: deps tailwind db
 

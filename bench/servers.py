@@ -1,6 +1,10 @@
 """Start and stop real servers on loopback for the live benchmark and the multi-process tests.
 
-Everything binds 127.0.0.1 on a free port; every process started here is stopped by its pid.
+Everything binds 127.0.0.1; every process started here is stopped by its pid. A server started
+without a port gets one no other process can take first: daphne is handed a socket this module
+has already bound and put into listening (`--fd`), and redis-server listens on a unix socket in
+a private directory. A port picked with `free_port()` and bound later by another process can
+be taken in between; it is kept for callers that must pass a number to a program's config.
 """
 
 import json
@@ -22,9 +26,34 @@ WS_MAX_MESSAGE = 65536
 
 
 def free_port() -> int:
+    """A port free right now; racy (see the module's docstring): prefer a started server's."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def listening_socket() -> socket.socket:
+    """A TCP socket on 127.0.0.1, bound to a port the kernel chose and already listening, to
+    hand to the server that will accept on it: the port is never free in between."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+def wait_http(port: int, *, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Block until the server on `port` answers an HTTP request (any status: its application
+    is loaded). The socket listens before the server runs, so the request simply waits in the
+    backlog; if the server dies first, the kernel resets the connection."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            status_line = sock.makefile("rb").readline()
+    except OSError as error:  # reset by a dying server, or the timeout
+        status_line = repr(error).encode()
+    if not status_line.startswith(b"HTTP/"):
+        raise RuntimeError(f"server on {port} did not answer ({proc.poll()=}): {status_line!r}")
 
 
 def wait_listening(port: int, *, timeout: float = 60, proc: subprocess.Popen | None = None):
@@ -66,21 +95,39 @@ def _raise_fd_limit() -> None:
 
 
 def start_daphne(
-    app: str, *, port: int, env: dict, cpu: int | None = None, log: Path | None = None
+    app: str,
+    *,
+    env: dict,
+    port: int | None = None,
+    cpu: int | None = None,
+    log: Path | None = None,
 ) -> subprocess.Popen:
-    cmd = [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0",
-           "--websocket-max-message-size", str(WS_MAX_MESSAGE), app]  # fmt: skip
+    """daphne serving `app`; its port is `proc.port`. Without `port`, daphne accepts on a
+    socket bound here first (race-free); with one, it binds that port itself."""
+    sock = listening_socket() if port is None else None
+    port = sock.getsockname()[1] if sock else port
+    listen = ["--fd", str(sock.fileno())] if sock else ["-b", "127.0.0.1", "-p", str(port)]
+    cmd = [DAPHNE, *listen, "-v", "0", "--websocket-max-message-size", str(WS_MAX_MESSAGE), app]
     if profile := os.environ.get("LIVE_BENCH_PROFILE"):
         # Where the server's time goes: cProfile writes `<dir>/<port>.prof` at a clean exit.
         cmd = [PYTHON, "-m", "cProfile", "-o", f"{profile}/{port}.prof", *cmd]
     if cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu), *cmd]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=out, stderr=out, preexec_fn=_raise_fd_limit
-    )
     try:
-        wait_listening(port, proc=proc)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=out, preexec_fn=_raise_fd_limit,
+            pass_fds=(sock.fileno(),) if sock else (),
+        )  # fmt: skip
+    finally:
+        if sock:
+            sock.close()  # daphne has its own copy; ours would keep the port open after it dies
+    proc.port = port
+    try:
+        if sock:
+            wait_http(port, proc=proc)
+        else:
+            wait_listening(port, proc=proc)
     except Exception:
         stop(proc)
         raise
@@ -115,15 +162,50 @@ def seed(db_path: Path, *, users: int = 3, questions: int = 0) -> dict:
     return json.loads(out.stdout)
 
 
-def start_redis(*, port: int, cpu: int | None = None) -> subprocess.Popen:
+def start_redis(
+    *, port: int | None = None, socket_dir: Path | None = None, cpu: int | None = None
+) -> subprocess.Popen:
+    """redis-server, on `port` or (race-free) on a unix socket in `socket_dir`, a directory
+    only this user can enter; `proc.url` is its URL either way."""
+    if (port is None) == (socket_dir is None):
+        raise ValueError("give exactly one of port and socket_dir")
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    cmd = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly",
-           "no", "--protected-mode", "yes"]  # fmt: skip
+    if socket_dir is not None:
+        socket_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = socket_dir / "redis.sock"
+        listen = ["--port", "0", "--unixsocket", str(path), "--unixsocketperm", "700"]
+    else:
+        listen = ["--bind", "127.0.0.1", "--port", str(port)]
+    cmd = [binary, *listen, "--save", "", "--appendonly", "no", "--protected-mode", "yes"]
     if cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu), *cmd]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_listening(port, proc=proc)
+    if socket_dir is not None:
+        proc.url = f"unix://{path}?db=0"
+        wait_redis_socket(path, proc=proc)
+    else:
+        proc.url = f"redis://127.0.0.1:{port}/0"
+        wait_listening(port, proc=proc)
     return proc
+
+
+def wait_redis_socket(path: Path, *, proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Block until redis-server answers PING on its unix socket."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"redis-server exited with {proc.returncode}")
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(5)
+                sock.connect(str(path))
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return
+        except (FileNotFoundError, ConnectionRefusedError):
+            pass  # not listening yet
+        time.sleep(0.02)
+    raise TimeoutError(f"redis-server not answering on {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover - manual helper

@@ -6,14 +6,33 @@ real PostgreSQL server that the suite starts itself.
 """
 
 import os
+import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from tests import factories
 
 USE_POSTGRES = os.environ.get("PORTAL_TEST_DB") == "postgres"
+
+# Hypothesis: `ci` (the default, `make test`) is derandomised, so a run explores the same
+# examples every time and a failure reproduces; `explore` (`make test-explore`) searches far
+# longer with a fresh seed and keeps every failing example in .hypothesis/ to replay first.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, max_examples=40, deadline=None, database=None, print_blob=True
+)
+hypothesis_settings.register_profile(
+    "explore",
+    max_examples=1000,
+    deadline=None,
+    database=DirectoryBasedExampleDatabase(".hypothesis/examples"),
+    print_blob=True,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -33,6 +52,16 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def stopped_clock():
+    """The clock stopped at the instant the test starts (time-machine). Rate limits count in
+    windows of the wall clock (django-ratelimit), so a test that spends a budget would see the
+    window roll over if the clock crossed its boundary mid-test; stopped, it cannot. Move on
+    with `stopped_clock.shift(seconds)`."""
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

@@ -2,29 +2,35 @@
 
 pytest-postgresql would be the natural choice, but PostgreSQL refuses to run as root and the
 CI machine runs as root; so this starts `initdb`/`pg_ctl` directly, as the `postgres` system
-user when we are root, in a temporary directory on a free port, and stops it afterwards.
+user when we are root, in a temporary directory, and stops it afterwards.
+
+The server listens on a unix socket in that private directory and on no TCP port: no other
+process can take its address between choosing it and the server binding it (a free TCP port
+picked first and bound later can be), and two test runs never meet.
 """
 
 import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+# The socket is `<directory>/.s.PGSQL.<port>`: the port only names the file here.
+SOCKET_PORT = 5432
+
 
 @dataclass(frozen=True)
 class PgServer:
-    host: str
+    host: str  # the socket's directory, which libpq and Django take as HOST
     port: int
     user: str
 
     def url(self, dbname: str = "postgres") -> str:
-        return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
+        return f"postgresql://{self.user}@/{dbname}?host={self.host}&port={self.port}"
 
 
 def _bin(name: str) -> str:
@@ -34,12 +40,6 @@ def _bin(name: str) -> str:
     if not found:
         raise RuntimeError(f"PostgreSQL's {name} is not installed (apt-get install postgresql)")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_server_user(cmd: list[str]) -> list[str]:
@@ -52,7 +52,6 @@ def running_postgres() -> Iterator[PgServer]:
     datadir = workdir / "data"
     if os.geteuid() == 0:
         shutil.chown(workdir, "postgres", "postgres")
-    port = _free_port()
     user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
     subprocess.run(
         _as_server_user(
@@ -62,7 +61,7 @@ def running_postgres() -> Iterator[PgServer]:
         capture_output=True,
     )
     options = (
-        f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        f"-p {SOCKET_PORT} -k {workdir} -c listen_addresses='' -c fsync=off -c max_connections=300"
     )
     subprocess.run(
         _as_server_user(
@@ -82,7 +81,7 @@ def running_postgres() -> Iterator[PgServer]:
         capture_output=True,
     )
     try:
-        yield PgServer(host="127.0.0.1", port=port, user=user)
+        yield PgServer(host=str(workdir), port=SOCKET_PORT, user=user)
     finally:
         subprocess.run(
             _as_server_user([_bin("pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"]),

@@ -87,9 +87,8 @@ def server(tmp_path_factory):
     servers.migrate(db)
     env = servers.server_env(db, debug=True, LIVE_HEARTBEAT_SECONDS="5")
     _manage_shell(env, SEED.format(pw=PASSWORD))
-    port = servers.free_port()
-    proc = servers.start_daphne("portal.asgi:application", port=port, env=env, log=work / "s.log")
-    yield f"http://127.0.0.1:{port}", env
+    proc = servers.start_daphne("portal.asgi:application", env=env, log=work / "s.log")
+    yield f"http://127.0.0.1:{proc.port}", env
     servers.stop(proc)
     shutil.rmtree(work, ignore_errors=True)
 

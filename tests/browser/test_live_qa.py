@@ -21,10 +21,9 @@ def live_server_process(tmp_path_factory):
     db = work / "db.sqlite3"
     servers.migrate(db)
     data = servers.seed(db, users=1)
-    port = servers.free_port()
     env = servers.server_env(db, debug=True, LIVE_HEARTBEAT_SECONDS="5")
-    proc = servers.start_daphne("portal.asgi:application", port=port, env=env, log=work / "s.log")
-    yield f"http://127.0.0.1:{port}", data
+    proc = servers.start_daphne("portal.asgi:application", env=env, log=work / "s.log")
+    yield f"http://127.0.0.1:{proc.port}", data
     servers.stop(proc)
     shutil.rmtree(work, ignore_errors=True)
 

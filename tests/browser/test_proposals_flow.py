@@ -156,16 +156,26 @@ def test_speaker_proposes_members_vote_organiser_schedules(
     expect(speaker.get_by_text("Scheduled", exact=True)).to_be_visible()
 
 
+def _shoot(page: Page, url: str, heading: str, path) -> None:
+    """Open `url`, check it is the page asked for (200, no redirect, its heading), save it."""
+    response = page.goto(url)
+    assert (response.status, response.request.redirected_from) == (200, None), url
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    page.screenshot(path=path, full_page=True)
+
+
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_cfp_pages_screenshots(browser: Browser, live_server, cfp, artifacts, size, viewport):
-    """The four main pages at desktop and phone widths, with realistic content."""
+    """The main pages at desktop and phone widths, with realistic content; each is checked to
+    be the page it claims (a login page or an error would otherwise be photographed)."""
     from cfp import services
 
     base, group = live_server.url, cfp["group"]
+    title = "Live Q&A with Channels and HTMX"
     proposal = services.proposal_submit(
         user=cfp["speaker"],
         group=group,
-        title="Live Q&A with Channels and HTMX",
+        title=title,
         abstract="How a **live** Q&A pushes server-rendered fragments to every open browser.",
         length_minutes=20,
         idea=cfp["idea"],
@@ -174,25 +184,41 @@ def test_cfp_pages_screenshots(browser: Browser, live_server, cfp, artifacts, si
     for voter in cfp["voters"]:
         services.idea_vote_toggle(user=voter, idea=cfp["idea"])
         services.proposal_vote_add(user=voter, proposal=proposal)
+    groups = f"{base}/groups/{group.slug}"
 
     member = _login(browser, base, cfp["voters"][0], viewport)
-    for name, path in [("ideas", "ideas/"), ("form", "propose/"), ("voting", "vote/")]:
-        member.goto(f"{base}/groups/{group.slug}/{path}")
-        member.screenshot(path=artifacts / f"proposals_{name}_{size}.png", full_page=True)
+    _shoot(member, f"{groups}/ideas/", "Talk ideas", artifacts / f"proposals_ideas_{size}.png")
+    upvote = member.locator(f"#idea-vote-button-{cfp['idea'].pk}")
+    expect(upvote).to_have_attribute("aria-label", f"Upvote “{cfp['idea'].title}”, 2 votes")
+    expect(upvote).to_have_attribute("aria-pressed", "true")
+    _shoot(member, f"{groups}/propose/", "Propose a talk", artifacts / f"proposals_form_{size}.png")
+    expect(member.get_by_label("Title")).to_be_visible()
+    _shoot(
+        member, f"{groups}/vote/", "Vote on proposed talks",
+        artifacts / f"proposals_voting_{size}.png",
+    )  # fmt: skip
+    expect(member.locator(f"#tally-{proposal.pk}")).to_have_text("2votes")
+    expect(member.locator(f"#vote-button-{proposal.pk}")).to_have_attribute("aria-pressed", "true")
+
     organiser = _login(browser, base, cfp["organiser"], viewport)
-    organiser.goto(f"{base}/groups/{group.slug}/review/")
-    organiser.screenshot(path=artifacts / f"proposals_review_{size}.png", full_page=True)
-    organiser.goto(f"{base}/groups/{group.slug}/review/{proposal.pk}/")
-    organiser.screenshot(path=artifacts / f"proposals_review_detail_{size}.png", full_page=True)
-    organiser.goto(f"{base}/groups/{group.slug}/call-for-talks/")
-    organiser.screenshot(path=artifacts / f"proposals_settings_{size}.png", full_page=True)
-    organiser.goto(f"{base}/groups/{group.slug}/lineup/{cfp['event'].slug}/")
-    organiser.screenshot(path=artifacts / f"proposals_lineup_{size}.png", full_page=True)
+    _shoot(organiser, f"{groups}/review/", "Review proposals",
+           artifacts / f"proposals_review_{size}.png")  # fmt: skip
+    expect(organiser.get_by_role("link", name=title)).to_be_visible()
+    _shoot(organiser, f"{groups}/review/{proposal.pk}/", title,
+           artifacts / f"proposals_review_detail_{size}.png")  # fmt: skip
+    expect(organiser.get_by_role("button", name="Accept")).to_be_visible()
+    _shoot(organiser, f"{groups}/call-for-talks/", "Call for talks settings",
+           artifacts / f"proposals_settings_{size}.png")  # fmt: skip
+    _shoot(organiser, f"{groups}/lineup/{cfp['event'].slug}/", "Line-up: Channels and HTMX night",
+           artifacts / f"proposals_lineup_{size}.png")  # fmt: skip
+    expect(organiser.locator("#agenda > li")).to_have_count(1)
+    expect(organiser.locator("#agenda > li")).to_contain_text("Welcome and news")
+
     speaker = _login(browser, base, cfp["speaker"], viewport)
-    speaker.goto(f"{base}/proposals/{proposal.pk}/")
-    speaker.screenshot(path=artifacts / f"proposals_detail_{size}.png", full_page=True)
-    speaker.goto(f"{base}/proposals/")
-    speaker.screenshot(path=artifacts / f"proposals_mine_{size}.png", full_page=True)
+    _shoot(speaker, f"{base}/proposals/{proposal.pk}/", title,
+           artifacts / f"proposals_detail_{size}.png")  # fmt: skip
+    _shoot(speaker, f"{base}/proposals/", "My proposals", artifacts / f"proposals_mine_{size}.png")
+    expect(speaker.get_by_text("In voting", exact=True)).to_be_visible()
 
 
 def test_speaker_profile_photo_upload_through_htmx(

@@ -163,8 +163,7 @@ def test_api_vote_window_closed_409(client, voting_proposal, member, open_call):
     assert ProposalVote.objects.count() == 0
 
 
-def test_api_vote_rate_limited_429(client, voting_proposal, member, settings):
-    # An hour-long window will not roll over mid-test.
+def test_api_vote_rate_limited_429(client, voting_proposal, member, settings, stopped_clock):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.vote": "3/h"}
     auth = bearer(member)
     url = f"/api/proposals/{voting_proposal.pk}/vote"
@@ -256,3 +255,33 @@ def test_api_cfp_lists_match_openapi_schema(client, group, voting_proposal, path
         {**schema["schema"], "components": openapi["components"]},
         cls=jsonschema.Draft202012Validator,
     )
+
+
+def test_api_reopen_takes_a_declined_proposal_back_to_submitted(client, proposal, organiser):
+    """Guards against: the API's "reopen" decision not reaching `proposal_reopen` (or it
+    keeping the old status or the decline's message)."""
+    auth = bearer(organiser)
+    post(
+        client,
+        f"/api/proposals/{proposal.pk}/decision",
+        {"action": "decline", "message": "Not now"},
+        **auth,
+    )
+
+    response = post(client, f"/api/proposals/{proposal.pk}/decision", {"action": "reopen"}, **auth)
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["decision_message"]) == ("submitted", "")
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decision_message) == ("submitted", "")
+
+
+def test_api_reopen_takes_a_proposal_out_of_voting(client, voting_proposal, organiser, group):
+    auth = bearer(organiser)
+
+    response = post(
+        client, f"/api/proposals/{voting_proposal.pk}/decision", {"action": "reopen"}, **auth
+    )
+
+    assert (response.status_code, response.json()["status"]) == (200, "submitted")
+    assert client.get(f"/api/groups/{group.slug}/proposals").json()["items"] == []

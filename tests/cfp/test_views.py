@@ -96,7 +96,7 @@ def test_idea_vote_anonymous_htmx_redirects_to_login(client, group, idea):
     assert IdeaVote.objects.count() == 0
 
 
-def test_idea_vote_rate_limited_with_429(client, group, member, idea, settings):
+def test_idea_vote_rate_limited_with_429(client, group, member, idea, settings, stopped_clock):
     # An hour-long window: a minute-long one could roll over mid-test and reset the count.
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.vote": "3/h"}
     login(client, member)
@@ -509,7 +509,7 @@ def test_lineup_move_with_bad_talk_id_is_404(client, group, organiser, event):
     assert client.post(lineup, {"talk": other_talk.pk, "direction": "up"}).status_code == 404
 
 
-def test_proposal_posting_rate_limited_with_429(client, group, member, settings):
+def test_proposal_posting_rate_limited_with_429(client, group, member, settings, stopped_clock):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.post": "2/h"}
     login(client, member)
     url = reverse("cfp:proposal_create", kwargs={"slug": group.slug})
@@ -553,7 +553,7 @@ def test_voting_page_restricted_call_explains_instead_of_buttons(
 
 
 def test_cfp_vote_budget_shared_by_page_and_api_add_and_remove(
-    client, voting_proposal, member, settings
+    client, voting_proposal, member, settings, stopped_clock
 ):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.vote": "2/h"}
     login(client, member)
@@ -566,7 +566,7 @@ def test_cfp_vote_budget_shared_by_page_and_api_add_and_remove(
 
 
 def test_cfp_post_budget_shared_by_ideas_proposals_and_invitations(
-    client, group, proposal, speaker_user, settings
+    client, group, proposal, speaker_user, settings, stopped_clock
 ):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cfp.post": "2/h"}
     login(client, speaker_user)
@@ -603,3 +603,127 @@ def test_review_detail_offers_the_decisions_of_the_status(
     assert re.findall(r'name="action" value="(\w+)"', html) == buttons
     assert ('id="schedule-form"' in html) is schedule_form
     assert ("Message to the speaker" in html) is bool({"accept", "decline"} & set(buttons))
+
+
+# --- the holes a deliberate break once slipped through (issue 16) -------------------------------
+
+
+def test_voting_htmx_reply_keeps_a_hidden_tally_hidden(client, voting_proposal, member, open_call):
+    """Guards against: the vote's htmx reply rendering the tally while the call hides tallies
+    until voting closes (e.g. `show_tallies: True` in its context)."""
+    open_call.tallies = CallForTalks.Tallies.ON_CLOSE
+    open_call.save()
+    for _ in range(3):
+        ProposalVote.objects.create(proposal=voting_proposal, user=factories.make_user())
+    login(client, member)
+
+    response = client.post(reverse("cfp:proposal_vote", kwargs={"pk": voting_proposal.pk}), **HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ProposalVote.objects.filter(proposal=voting_proposal).count() == 4
+    assert "Your vote is in." in html
+    assert 'id="tally-' not in html
+    assert re.findall(r">\s*(\d+)\s*<", html) == []  # no count anywhere, 4 or otherwise
+
+
+def test_voting_htmx_reply_shows_the_hidden_tally_to_an_organiser(
+    client, voting_proposal, organiser, open_call
+):
+    """Guards against: the reply hiding the count from everyone (organisers always see it)."""
+    open_call.tallies = CallForTalks.Tallies.ON_CLOSE
+    open_call.save()
+    ProposalVote.objects.create(proposal=voting_proposal, user=factories.make_user())
+    login(client, organiser)
+
+    response = client.post(reverse("cfp:proposal_vote", kwargs={"pk": voting_proposal.pk}), **HTMX)
+
+    assert response.status_code == 200
+    assert re.findall(r'id="tally-(\d+)".*?font-bold">(\d+)<', response.content.decode()) == [
+        (str(voting_proposal.pk), "2")
+    ]
+
+
+def _accepted_co_speaker(proposal, speaker_user, user):
+    invitation = services.co_speaker_invite(user=speaker_user, proposal=proposal, email=user.email)
+    return services.co_speaker_accept(user=user, token=invitation.token)
+
+
+def test_co_speaker_removed_by_the_submitter_through_the_page(
+    client, proposal, speaker_user, member
+):
+    """Guards against: the remove view (or `co_speaker_remove`) not deleting the co-speaker."""
+    co = _accepted_co_speaker(proposal, speaker_user, member)
+    pending = services.co_speaker_invite(user=speaker_user, proposal=proposal, email="x@y.co")
+    login(client, speaker_user)
+    url = reverse("cfp:co_speaker_remove", kwargs={"pk": proposal.pk, "invitation_pk": co.pk})
+    assert f'action="{url}"' in client.get(proposal.get_absolute_url()).content.decode()
+
+    response = client.post(url)
+
+    assert (response.status_code, response["Location"]) == (302, proposal.get_absolute_url())
+    assert list(proposal.co_speakers.values_list("pk", flat=True)) == [pending.pk]
+    page = client.get(response["Location"]).content.decode()
+    assert f"{member.email} is no longer on this proposal." in page
+    client.logout()
+    login(client, member)
+    assert client.get(proposal.get_absolute_url()).status_code == 404
+
+
+def test_co_speaker_remove_htmx_takes_back_an_invitation_with_a_client_redirect(
+    client, proposal, speaker_user
+):
+    pending = services.co_speaker_invite(user=speaker_user, proposal=proposal, email="x@y.co")
+    login(client, speaker_user)
+    url = reverse("cfp:co_speaker_remove", kwargs={"pk": proposal.pk, "invitation_pk": pending.pk})
+
+    response = client.post(url, **HTMX)
+
+    assert (response.status_code, response["HX-Redirect"]) == (200, proposal.get_absolute_url())
+    assert proposal.co_speakers.count() == 0
+
+
+def test_co_speaker_cannot_remove_anyone_and_gets_404(client, proposal, speaker_user, member):
+    co = _accepted_co_speaker(proposal, speaker_user, member)
+    login(client, member)
+    url = reverse("cfp:co_speaker_remove", kwargs={"pk": proposal.pk, "invitation_pk": co.pk})
+
+    assert client.post(url).status_code == 404
+    assert list(proposal.co_speakers.values_list("pk", flat=True)) == [co.pk]
+
+
+def test_review_reopen_through_the_page_takes_a_proposal_out_of_voting(
+    client, group, organiser, voting_proposal
+):
+    """Guards against: "reopen" on the review page not moving the proposal back to submitted
+    (a wrong target status in `proposal_reopen`, or the view dropping the action)."""
+    login(client, organiser)
+    url = reverse("cfp:review_decide", kwargs={"slug": group.slug, "pk": voting_proposal.pk})
+
+    response = client.post(url, {"action": "reopen", "message": "ignored"})
+
+    detail = reverse("cfp:review_detail", kwargs={"slug": group.slug, "pk": voting_proposal.pk})
+    assert (response.status_code, response["Location"]) == (302, detail)
+    voting_proposal.refresh_from_db()
+    assert (voting_proposal.status, voting_proposal.decision_message) == ("submitted", "")
+    assert client.get(detail).context["decisions"] == ["accept", "decline", "vote"]
+    voting_page = client.get(reverse("cfp:voting", kwargs={"slug": group.slug}))
+    assert voting_page.context["proposals"] == []
+
+
+def test_review_reopen_through_the_page_clears_a_decline(
+    client, group, organiser, proposal, speaker_user
+):
+    services.proposal_decline(user=organiser, proposal=proposal, message="Not this season")
+    login(client, organiser)
+    url = reverse("cfp:review_decide", kwargs={"slug": group.slug, "pk": proposal.pk})
+
+    response = client.post(url, {"action": "reopen"}, **HTMX)
+
+    detail = reverse("cfp:review_detail", kwargs={"slug": group.slug, "pk": proposal.pk})
+    assert (response.status_code, response["HX-Redirect"]) == (200, detail)
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decision_message) == ("submitted", "")
+    client.logout()
+    login(client, speaker_user)
+    assert "Not this season" not in client.get(proposal.get_absolute_url()).content.decode()

@@ -104,3 +104,68 @@ def test_token_pages_need_post_and_login(client, member):
     assert client.post("/accounts/tokens/", {"name": "x"}).status_code == 302
     client.force_login(member)
     assert client.get("/accounts/tokens/").status_code == 405
+
+
+# --- what mutation testing found untested (docs/testing.md) ----------------------------------
+
+
+@pytest.mark.django_db
+def test_api_token_create_keeps_the_stripped_name_to_60_characters(member):
+    token, _raw = api_token_create(user=member, name="  " + "n" * 70 + "  ")
+
+    token.refresh_from_db()
+    assert token.name == "n" * 60
+
+
+@pytest.mark.django_db
+def test_token_count_bound_says_why(client, member):
+    client.force_login(member)
+    for i in range(MAX_TOKENS_PER_USER):
+        api_token_create(user=member, name=f"t{i}")
+
+    response = client.post("/accounts/tokens/", {"name": "one too many"})
+
+    assert response.context["token_form"].non_field_errors() == [
+        f"You can have at most {MAX_TOKENS_PER_USER} tokens."
+    ]
+
+
+@pytest.mark.django_db
+def test_revoking_ones_own_token_deletes_that_token_only(member):
+    """Guards against revoking by the wrong key: every token of the user, or nobody's."""
+    mine, _ = api_token_create(user=member, name="old laptop")
+    kept, _ = api_token_create(user=member, name="new laptop")
+    theirs, _ = api_token_create(user=make_user(), name="theirs")
+    client = Client()
+    client.force_login(member)
+
+    response = client.post(f"/accounts/tokens/{mine.pk}/revoke/")
+
+    assert (response.status_code, response["Location"]) == (302, "/accounts/profile/")
+    messages = [str(m) for m in client.get("/accounts/profile/").context["messages"]]
+    assert messages == ["The token was revoked."]
+    assert list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)) == [
+        kept.pk,
+        theirs.pk,
+    ]
+
+
+@pytest.mark.django_db
+def test_a_wrong_token_authenticates_nobody_even_when_others_exist(member):
+    api_token_create(user=member, name="script")
+
+    assert api_token_authenticate(raw="mp_not-a-token") is None
+
+
+@pytest.mark.django_db
+def test_last_used_is_written_again_after_exactly_a_minute(member, stopped_clock):
+    token, raw = api_token_create(user=member, name="script")
+    api_token_authenticate(raw=raw)
+    token.refresh_from_db()
+    first_use = token.last_used_at
+
+    stopped_clock.shift(60)
+    api_token_authenticate(raw=raw)
+
+    token.refresh_from_db()
+    assert token.last_used_at - first_use == timedelta(minutes=1)

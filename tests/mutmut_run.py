@@ -1,0 +1,176 @@
+"""`make mutation`: mutmut 3 as configured in pyproject.toml, with three changes.
+
+1. The rules' predicates are mutated too. mutmut 3 leaves every decorated function alone (a
+   decorator may register the function, so copying it once per mutant could register it
+   again). Most of each app's `rules.py` is functions decorated with `@rules.predicate`, which
+   only wraps them; here such a function is mutated like an undecorated one (the decorator
+   stays on the trampoline that picks the active mutant), and the trampoline carries the
+   function's signature, because django-rules counts a predicate's parameters to decide what
+   to pass it (`has_perm(perm)` without an object passes `None` for it).
+2. A mutant of an app is judged by that app's tests only (tests/<app>/ of those mutmut saw
+   reach the mutated function): the portal's structural tests and the other apps' pages reach
+   almost every rule, and running them for every surviving mutant would take an hour here.
+3. The tests run fastest first, so a mutant dies in the first second where it can.
+4. The process every run forks from freezes its objects after collecting the tests, so the
+   garbage collection pytest forces at the end of each run skips them (a third of a run).
+
+`python tests/mutmut_run.py scores` prints the score of each module after a run, as the table in
+docs/testing.md; mutants reviewed and found equivalent (no test can tell them from the code)
+are listed in EQUIVALENT below with the reason, and count as neither killed nor survived.
+
+Each change is checked against the installed mutmut, so an upgrade that moves what it relies
+on fails loudly here rather than quietly mutating less.
+
+Run as a script (`python tests/mutmut_run.py run`), not with `-m`: mutmut then imports the
+copied tree in mutants/ only, never this checkout's packages.
+"""
+
+import gc
+import inspect
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+from mutmut import __main__ as mutmut_main
+from mutmut.mutation import file_mutation, trampoline
+from mutmut.runners import harness
+from mutmut.state import state
+
+# Running as a script put tests/ first on sys.path; mutmut must not import anything from here.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+
+def _is_rules_predicate(node: cst.CSTNode) -> bool:
+    if not isinstance(node, cst.FunctionDef) or len(node.decorators) != 1:
+        return False
+    decorator = node.decorators[0].decorator
+    return (
+        isinstance(decorator, cst.Attribute)
+        and isinstance(decorator.value, cst.Name)
+        and (decorator.value.value, decorator.attr.value) == ("rules", "predicate")
+    )
+
+
+_skip_node_and_children = file_mutation.MutationVisitor._skip_node_and_children
+
+
+def _skip_unless_predicate(self, node: cst.CSTNode) -> bool:
+    if not _is_rules_predicate(node):
+        return _skip_node_and_children(self, node)
+    position = self.get_metadata(PositionProvider, node, None)
+    if position and position.start.line in self._ignored_node_lines:  # pragma: no mutate block
+        self.ignored_functions.add(node.name.value)
+        return True
+    return False
+
+
+_wrap_in_trampoline = trampoline.wrap_in_trampoline
+
+
+def _wrap_keeping_signature(mutants_dict, is_classmethod: bool = False):
+    wrap = _wrap_in_trampoline(mutants_dict, is_classmethod)
+
+    def decorate(func):
+        wrapper = wrap(func)
+        wrapper.__signature__ = inspect.signature(func)
+        return wrapper
+
+    return decorate
+
+
+def _own_tests_only(function: str, tests: set[str]) -> set[str]:
+    app = function.split(".", 1)[0]
+    return {test for test in tests if test.startswith(f"tests/{app}/")}
+
+
+_collect_or_load_stats = mutmut_main.collect_or_load_stats
+
+
+def _collect_then_keep_own_tests(*args, **kwargs):
+    _collect_or_load_stats(*args, **kwargs)
+    by_function = state().tests_by_mangled_function_name
+    for function, tests in by_function.items():
+        by_function[function] = _own_tests_only(function, tests)
+
+
+_warm_up = harness.PytestRunner.warm_up
+
+
+def _warm_up_then_freeze(self) -> None:
+    _warm_up(self)
+    gc.freeze()
+
+
+_get_mutant_runner = mutmut_main.get_mutant_runner
+
+
+def _runner_fastest_tests_first(*args, **kwargs):
+    runner = _get_mutant_runner(*args, **kwargs)
+    submit = runner.submit
+
+    def submit_sorted(mutant_name, tests, *rest, **kw):
+        durations = state().duration_by_test
+        return submit(mutant_name, sorted(tests, key=lambda t: (durations[t], t)), *rest, **kw)
+
+    runner.submit = submit_sorted
+    return runner
+
+
+# Reviewed survivors that no test can kill: the mutant behaves as the code does.
+EQUIVALENT: dict[str, str] = {}
+
+
+def _module_of(mutant: str) -> str:
+    return mutant.split(".x_", 1)[0].split(".xǁ", 1)[0]
+
+
+def scores() -> None:
+    """One Markdown row per mutated module: mutants, killed (timeouts included), survived,
+    untested, equivalent, and the score (killed / (mutants - equivalent))."""
+    from mutmut.stats import status_by_exit_code
+
+    rows: dict[str, Counter] = {}
+    for meta in sorted(Path("mutants").rglob("*.py.meta")):
+        module = str(meta.relative_to("mutants")).removesuffix(".meta")
+        for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            status = "equivalent" if mutant in EQUIVALENT else status_by_exit_code[code]
+            status = "killed" if status == "timeout" else status
+            rows.setdefault(module, Counter())[status] += 1
+    print("| module | mutants | killed | survived | no tests | equivalent | score |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for module, count in rows.items():
+        total = sum(count.values())
+        if not total:
+            continue
+        judged = total - count["equivalent"]
+        score = f"{100 * count['killed'] / judged:.1f}%" if judged else "n/a"
+        print(
+            f"| {module} | {total} | {count['killed']} | {count['survived']} | "
+            f"{count['no tests']} | {count['equivalent']} | {score} |"
+        )
+
+
+def _install() -> None:
+    visitor = file_mutation.MutationVisitor
+    assert hasattr(visitor, "_ignored_node_lines") or "_ignored_node_lines" in inspect.getsource(
+        visitor.__init__
+    ), "mutmut changed: MutationVisitor no longer tracks pragma'd nodes"
+    assert "_mutmut_mutated" in file_mutation.trampoline_imports, "mutmut changed its trampoline"
+    assert "tests_by_mangled_function_name" in inspect.getsource(mutmut_main._run)
+    assert "runner.submit(" in inspect.getsource(mutmut_main._run)
+    visitor._skip_node_and_children = _skip_unless_predicate
+    trampoline.wrap_in_trampoline = _wrap_keeping_signature
+    mutmut_main.collect_or_load_stats = _collect_then_keep_own_tests
+    mutmut_main.get_mutant_runner = _runner_fastest_tests_first
+    harness.PytestRunner.warm_up = _warm_up_then_freeze
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["scores"]:
+        scores()
+    else:
+        _install()
+        mutmut_main.cli(prog_name="mutmut")
