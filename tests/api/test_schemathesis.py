@@ -35,7 +35,12 @@ def api_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("schemathesis")
     db = tmp / "db.sqlite3"
     servers.migrate(db)
-    env = servers.server_env(db)
+    # DEBUG is off, as in production: pages (the CSRF failure page too) need the manifest.
+    env = servers.server_env(db, STATIC_ROOT=str(tmp / "static"))
+    subprocess.run(
+        [servers.PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT, env=env, check=True, timeout=300,
+    )  # fmt: skip
     seeded = subprocess.run(
         [servers.PYTHON, str(ROOT / "tests" / "api" / "seed.py")],
         cwd=ROOT, env=env, check=True, timeout=300, capture_output=True, text=True,
