@@ -61,7 +61,7 @@ def test_a_burst_is_one_send_now_and_one_after_the_window():
 
     _wait_for(lambda: len(recorder.sent) == 2)
     elapsed = time.monotonic() - started
-    time.sleep(0.3)
+    assert coalescer._scheduled == {}  # no timer left to send a third
     assert len(recorder.sent) == 2
     (_, first_detail, first_thread), (_, trailing_detail, trailing_thread) = recorder.sent
     assert first_detail is False
@@ -88,7 +88,8 @@ def test_a_failed_trailing_send_is_logged_and_the_next_window_works(caplog):
     coalescer.request(7)
     _wait_for(lambda: len(recorder.sent) == 1)
     _wait_for(lambda: "coalesced broadcast for 7 failed" in caplog.text)
-    time.sleep(0.1)
+    # The failed send's window is over: the next request goes out at once.
+    _wait_for(lambda: time.monotonic() >= coalescer._last_sent[7] + 0.05)
     coalescer.request(7)
     assert recorder.sent[-1][2] == threading.current_thread().name
 

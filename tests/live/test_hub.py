@@ -6,6 +6,14 @@ from live.hub import Connection, hub
 from tests.live.conftest import run
 
 
+async def _until(condition, timeout: float = 5.0) -> None:
+    """Let the hub's tasks run until `condition()` holds: waiting on what is awaited, not a pause
+    that is too short on a busy machine and too long on an idle one."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0)
+
+
 def _socket(event_id: int, key: str, audience: str = "public", sort: str = "top"):
     texts: list[str] = []
 
@@ -38,7 +46,7 @@ def test_hub_writes_only_the_newest_state_when_behind(db):
         # Two broadcasts of one key arrive before the hub could write the first.
         hub.accept("qa:1:event", {"*": "older state"})
         hub.accept("qa:1:event", {"*": "newest state"})
-        await asyncio.sleep(0.05)
+        await _until(lambda: "newest state" in texts)
         superseded, snapshot = hub.superseded, hub.snapshot("qa:1:event")[1]
         await hub.stop()
         return texts, superseded, snapshot
@@ -67,10 +75,10 @@ def test_hub_drops_a_frame_older_than_one_it_already_took(db):
         await hub.attach(conn)
         # Two processes committed revisions 7 then 8; their broadcasts arrive 8 first.
         hub.accept("qa:1:event", {"*": "revision 8"}, 8)
-        await asyncio.sleep(0.05)
+        await _until(lambda: texts == ["revision 8"])
+        # Refused on arrival (never queued to be written), so nothing to wait for.
         hub.accept("qa:1:event", {"*": "revision 7"}, 7)
         hub.accept("stage:1", {"*": "other key, older number"}, 3)
-        await asyncio.sleep(0.05)
         outdated, snapshot = hub.outdated, hub.snapshot("qa:1:event")[1]
         await hub.stop()
         return texts, outdated, snapshot

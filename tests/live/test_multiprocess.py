@@ -2,7 +2,9 @@
 reaches a websocket connected to process B.
 
 The servers run against a migrated SQLite file (built once per session, copied per test) so
-they share the data; pytest's own test database is not involved. Everything binds 127.0.0.1.
+they share the data; pytest's own test database is not involved. Each daphne accepts on a
+socket bound before it starts, and redis-server listens on a unix socket in the test's own
+directory: no port is picked free and then taken by someone else before the server binds it.
 """
 
 import asyncio
@@ -35,10 +37,9 @@ def server_db(migrated_db, tmp_path):
 
 
 @pytest.fixture
-def redis_url():
-    port = servers.free_port()
-    proc = servers.start_redis(port=port)
-    yield f"redis://127.0.0.1:{port}/0"
+def redis_url(tmp_path):
+    proc = servers.start_redis(socket_dir=tmp_path / "redis")
+    yield proc.url
     servers.stop(proc)
 
 
@@ -49,14 +50,11 @@ def _cookies(user: dict) -> dict:
 def test_question_posted_through_a_reaches_socket_on_b(server_db, redis_url, tmp_path):
     data = servers.seed(server_db, users=1)
     env = servers.server_env(server_db, redis_url=redis_url)
-    port_a, port_b = servers.free_port(), servers.free_port()
-    proc_a = servers.start_daphne("portal.asgi:application", port=port_a, env=env,
-                                  log=tmp_path / "a.log")  # fmt: skip
+    proc_a = servers.start_daphne("portal.asgi:application", env=env, log=tmp_path / "a.log")
     try:
-        proc_b = servers.start_daphne("portal.asgi:application", port=port_b, env=env,
-                                      log=tmp_path / "b.log")  # fmt: skip
+        proc_b = servers.start_daphne("portal.asgi:application", env=env, log=tmp_path / "b.log")
         try:
-            received = asyncio.run(_post_on_a_listen_on_b(data, port_a, port_b))
+            received = asyncio.run(_post_on_a_listen_on_b(data, proc_a.port, proc_b.port))
         finally:
             servers.stop(proc_b)
     finally:
@@ -95,11 +93,9 @@ async def _frame_with(ws, marker: str) -> str:
 
 def test_foreign_origin_refused_by_real_server(server_db, tmp_path):
     data = servers.seed(server_db, users=0)
-    port = servers.free_port()
     env = servers.server_env(server_db)
-    proc = servers.start_daphne(
-        "portal.asgi:application", port=port, env=env, log=tmp_path / "s.log"
-    )
+    proc = servers.start_daphne("portal.asgi:application", env=env, log=tmp_path / "s.log")
+    port = proc.port
     try:
         url = f"ws://127.0.0.1:{port}/ws/events/{data['event_id']}/live/"
 
@@ -121,16 +117,12 @@ def test_foreign_origin_refused_by_real_server(server_db, tmp_path):
 def test_online_now_sums_sockets_across_processes(server_db, redis_url, tmp_path):
     data = servers.seed(server_db, users=0)
     env = servers.server_env(server_db, redis_url=redis_url, LIVE_PRESENCE_TICK_SECONDS="0.3")
-    ports = [servers.free_port(), servers.free_port()]
     procs = []
     try:
-        for port in ports:
-            procs.append(
-                servers.start_daphne(
-                    "portal.asgi:application", port=port, env=env, log=tmp_path / f"{port}.log"
-                )
-            )
-        totals = asyncio.run(_online_on_each(data, ports))
+        for name in ("a", "b"):
+            log = tmp_path / f"{name}.log"
+            procs.append(servers.start_daphne("portal.asgi:application", env=env, log=log))
+        totals = asyncio.run(_online_on_each(data, [proc.port for proc in procs]))
     finally:
         for proc in procs:
             servers.stop(proc)

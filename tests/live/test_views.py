@@ -108,7 +108,7 @@ def test_question_post_needs_login(running_event):
     assert Question.objects.count() == 0
 
 
-def test_sixth_question_in_a_minute_is_429(running_event, member_client):
+def test_sixth_question_in_a_minute_is_429(running_event, member_client, stopped_clock):
     for n in range(5):
         response = member_client.post(
             _url(running_event, "questions/"), {"text": f"Question {n}"}, **HTMX
@@ -126,7 +126,7 @@ def test_sixth_question_in_a_minute_is_429(running_event, member_client):
     assert Question.objects.count() == 5
 
 
-def test_sixty_first_vote_in_a_minute_is_429(running_event, member, member_client):
+def test_sixty_first_vote_in_a_minute_is_429(running_event, member, member_client, stopped_clock):
     question = _question(running_event, make_user())
     url = _url(running_event, f"questions/{question.pk}/vote/")
     statuses = [member_client.post(url, **HTMX).status_code for _ in range(61)]
@@ -292,7 +292,7 @@ def test_api_create_vote_unvote(running_event, talk, member_client):
     assert unvoted.json() == {"voted": False, "votes": 0}
 
 
-def test_api_question_rate_limit_is_429(running_event, member_client):
+def test_api_question_rate_limit_is_429(running_event, member_client, stopped_clock):
     url = f"/api/events/{running_event.slug}/questions"
     codes = [
         member_client.post(url, json.dumps({"text": f"Q{i}"}), content_type="application/json")
@@ -308,7 +308,9 @@ def test_api_question_rate_limit_is_429(running_event, member_client):
     assert Question.objects.count() == 5
 
 
-def test_api_adding_and_taking_back_votes_share_one_budget(running_event, member_client, settings):
+def test_api_adding_and_taking_back_votes_share_one_budget(
+    running_event, member_client, settings, stopped_clock
+):
     # An hour-long window: a minute-long one could roll over mid-test and reset the count.
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live.vote": "4/h"}
     question = _question(running_event, make_user())

@@ -133,7 +133,9 @@ def test_message_page_lists_what_was_sent(client, django_capture_on_commit_callb
     assert "Going · 1 person · owner" in body
 
 
-def test_message_send_is_rate_limited(client, settings, django_capture_on_commit_callbacks):
+def test_message_send_is_rate_limited(
+    client, settings, django_capture_on_commit_callbacks, stopped_clock
+):
     w = build_world()
     cache.clear()  # rate-limit counters live in the cache, keyed by user id
     client.force_login(w.owner)
@@ -145,7 +147,7 @@ def test_message_send_is_rate_limited(client, settings, django_capture_on_commit
 
 
 def test_message_rate_is_one_budget_for_the_page_and_the_api(
-    client, settings, django_capture_on_commit_callbacks
+    client, settings, django_capture_on_commit_callbacks, stopped_clock
 ):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "organise.message": "2/h"}
     w = build_world()

@@ -221,7 +221,7 @@ def test_organisers_page_lists_team_and_pending_invitations(client):
     assert ["pending@example.com" in body, "gone@example.com" in body] == [True, False]
 
 
-def test_invites_are_rate_limited(client, django_capture_on_commit_callbacks):
+def test_invites_are_rate_limited(client, django_capture_on_commit_callbacks, stopped_clock):
     w = build_world()
     cache.clear()  # rate-limit counters live in the cache, keyed by user id
     client.force_login(w.owner)

@@ -272,7 +272,7 @@ def test_api_check_in_of_a_waitlisted_rsvp_is_409(api, small_event, organiser, p
     )
 
 
-def test_api_rsvp_writes_share_one_rate_budget(api, small_event, member, settings):
+def test_api_rsvp_writes_share_one_rate_budget(api, small_event, member, settings, stopped_clock):
     # An hour-long window: a minute-long one could roll over mid-test and reset the count.
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "rsvp.write": "3/h"}
     auth = bearer(member)

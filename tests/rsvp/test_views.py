@@ -383,7 +383,7 @@ def test_home_spaces_shows_real_seats_left(client, group, member):
     assert '<dd class="font-medium" id="next-event-spaces">8 of 10 seats left</dd>' in html
 
 
-def test_rsvp_writes_are_rate_limited(client, small_event, member):
+def test_rsvp_writes_are_rate_limited(client, small_event, member, stopped_clock):
     client.force_login(member)
     statuses = [
         client.post(url("create", small_event), {"guests": "0"}, headers=HTMX).status_code
@@ -401,7 +401,9 @@ def test_rsvp_writes_are_rate_limited(client, small_event, member):
     assert 'id="rsvp-panel"' in response.content.decode()
 
 
-def test_rsvp_page_and_api_writes_share_one_rate_budget(client, small_event, member, settings):
+def test_rsvp_page_and_api_writes_share_one_rate_budget(
+    client, small_event, member, settings, stopped_clock
+):
     # An hour-long window: a minute-long one could roll over mid-test and reset the count.
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "rsvp.write": "3/h"}
     client.force_login(member)
