@@ -12,6 +12,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.tasks import task_backends
+from django.tasks.backends.base import BaseTaskBackend
+from hypothesis import Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -31,6 +34,13 @@ hypothesis_settings.register_profile(
     deadline=None,
     database=DirectoryBasedExampleDatabase(".hypothesis/examples"),
     print_blob=True,
+)
+# `mutation` (`make mutation`, docs/testing.md): the fixed examples of `ci`, but a failure is not
+# shrunk to its smallest form: a mutant only needs to be caught, and shrinking takes minutes.
+hypothesis_settings.register_profile(
+    "mutation",
+    parent=hypothesis_settings.get_profile("ci"),
+    phases=[Phase.explicit, Phase.generate],
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -62,6 +72,22 @@ def stopped_clock():
     with `stopped_clock.shift(seconds)`."""
     with time_machine.travel(time.time(), tick=False) as traveller:
         yield traveller
+
+
+class _RefusingTaskBackend(BaseTaskBackend):
+    """A task queue that is down (its database or broker unreachable): enqueueing raises."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("the task queue is down")
+
+
+@pytest.fixture
+def queue_down():
+    """Every task enqueued while this is active fails, as with a real queue that is down."""
+    previous = task_backends["default"]
+    task_backends["default"] = _RefusingTaskBackend(alias="default", params={})
+    yield
+    task_backends["default"] = previous
 
 
 @pytest.fixture(scope="session")

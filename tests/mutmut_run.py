@@ -15,6 +15,10 @@
    and then freezes its objects, so a run neither builds its own database nor has the garbage
    collection pytest forces at its end walk everything the warm-up made: two thirds of a short
    run's time.
+5. After a fresh stats run, mutmut's separate "clean" run of the same tests on the same code is
+   skipped: the stats run just passed it (a failing test stops mutmut there).
+6. Hypothesis runs its fixed examples without shrinking a failure (the `mutation` profile in
+   tests/conftest.py): a mutant only needs catching, and shrinking can take minutes.
 
 `python tests/mutmut_run.py scores` prints the score of each module after a run, as the table in
 docs/testing.md; mutants reviewed and found equivalent (no test can tell them from the code)
@@ -30,6 +34,7 @@ copied tree in mutants/ only, never this checkout's packages.
 import gc
 import inspect
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -90,6 +95,14 @@ def _own_tests_only(function: str, tests: set[str]) -> set[str]:
 
 
 _collect_or_load_stats = mutmut_main.collect_or_load_stats
+_run_stats_collection = mutmut_main.run_stats_collection
+_stats_ran_here = False
+
+
+def _run_stats_collection_noted(runner, tests=None):
+    global _stats_ran_here
+    _run_stats_collection(runner, tests)  # exits the process if a test fails
+    _stats_ran_here = _stats_ran_here or not tests  # all of them (new ones only: not enough)
 
 
 def _collect_then_keep_own_tests(*args, **kwargs):
@@ -122,6 +135,8 @@ def _runner_fastest_tests_first(*args, **kwargs):
         return submit(mutant_name, sorted(tests, key=lambda t: (durations[t], t)), *rest, **kw)
 
     runner.submit = submit_sorted
+    run_clean_tests = runner.run_clean_tests
+    runner.run_clean_tests = lambda tests: 0 if _stats_ran_here else run_clean_tests(tests)
     return runner
 
 
@@ -170,11 +185,13 @@ def _install() -> None:
     visitor._skip_node_and_children = _skip_unless_predicate
     trampoline.wrap_in_trampoline = _wrap_keeping_signature
     mutmut_main.collect_or_load_stats = _collect_then_keep_own_tests
+    mutmut_main.run_stats_collection = _run_stats_collection_noted
     mutmut_main.get_mutant_runner = _runner_fastest_tests_first
     harness.PytestRunner.warm_up = _warm_up_then_freeze
 
 
 if __name__ == "__main__":
+    os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     if sys.argv[1:] == ["scores"]:
         scores()
     else:

@@ -506,3 +506,10 @@ def test_registered_perms_answer_as_the_predicates(group, world, open_call, role
         "edit_proposal": speaker, "manage_proposal": speaker, "invite_co_speaker": speaker,
         "review": organiser,
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["member", "organiser"])
+def test_review_perm_without_an_object_is_no(world, role):
+    """Templates may ask `perms.cfp.review` with no group at hand: the answer is no, for an
+    organiser too (not an error)."""
+    assert world["users"][role].has_perm("cfp.review") is False

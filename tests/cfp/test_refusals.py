@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from cfp import services
 from cfp.models import CallForTalks, Proposal
+from meetups.models import Talk
 from portal.errors import Kind, ServiceError
+from portal.text import EMAIL_MESSAGE, MULTI_LINE_MESSAGE, SINGLE_LINE_MESSAGE
 from tests import factories
 from tests.cfp.conftest import submit
 
@@ -51,6 +53,12 @@ def _invite(w, email):
 
 def _in_voting(w) -> Proposal:
     return services.proposal_open_voting(user=w["organiser"], proposal=w["proposal"])
+
+
+def _deleted_talk(w) -> Talk:
+    talk = factories.make_talk(event=w["event"])
+    Talk.objects.filter(pk=talk.pk).delete()
+    return talk  # the caller's copy still names its event
 
 
 def _photo(content: bytes) -> SimpleUploadedFile:
@@ -115,6 +123,41 @@ REFUSALS = {
         lambda w: submit(w["group"], w["member"], preferred_events=[factories.make_event()]),
         Kind.INVALID, "Preferred events must be this group's events.", "preferred_events",
     ),
+    "a title on two lines": (
+        lambda w: submit(w["group"], w["member"], title="Two\nlines"),
+        Kind.INVALID, SINGLE_LINE_MESSAGE, "title",
+    ),
+    "preferred dates with a control character": (
+        lambda w: submit(w["group"], w["member"], preferred_dates="Tue\x00"),
+        Kind.INVALID, SINGLE_LINE_MESSAGE, "preferred_dates",
+    ),
+    "an abstract with a control character": (
+        lambda w: submit(w["group"], w["member"], abstract="Lines\nare fine, a bell\x07 is not"),
+        Kind.INVALID, MULTI_LINE_MESSAGE, "abstract",
+    ),
+    "notes with a control character": (
+        lambda w: submit(w["group"], w["member"], notes_for_organisers="\x1b[31m"),
+        Kind.INVALID, MULTI_LINE_MESSAGE, "notes_for_organisers",
+    ),
+    "proposal edited to another group's idea": (
+        lambda w: services.proposal_update(
+            user=w["speaker"], proposal=w["proposal"],
+            idea=services.idea_create(user=w["member"], group=factories.make_group(), title="X"),
+        ),
+        Kind.INVALID, "That talk idea belongs to another group.", "idea",
+    ),
+    "proposal edited to a length not offered": (
+        lambda w: services.proposal_update(
+            user=w["speaker"], proposal=w["proposal"], length_minutes=25
+        ),
+        Kind.INVALID, "Choose a length of 5, 10, 20, 30 minutes.", "length_minutes",
+    ),
+    "proposal edited to a title on two lines": (
+        lambda w: services.proposal_update(
+            user=w["speaker"], proposal=w["proposal"], title="Two\rlines"
+        ),
+        Kind.INVALID, SINGLE_LINE_MESSAGE, "title",
+    ),
     "proposal edited by someone else": (
         lambda w: services.proposal_update(user=w["member"], proposal=w["proposal"], title="X"),
         Kind.NOT_FOUND, "No proposal found.", None,
@@ -150,6 +193,10 @@ REFUSALS = {
     "a fourth co-speaker": (
         lambda w: [_invite(w, f"co{n}@example.com") for n in range(4)],
         Kind.CONFLICT, "A talk can have at most 3 co-speakers.", None,
+    ),
+    "a co-speaker without an email address": (
+        lambda w: _invite(w, "not an address"),
+        Kind.INVALID, EMAIL_MESSAGE, "email",
     ),
     "the same co-speaker twice": (
         lambda w: (_invite(w, "co@example.com"), _invite(w, "Co@Example.com")),
@@ -250,6 +297,10 @@ REFUSALS = {
             user=w["organiser"], talk=factories.make_talk(event=w["event"]), direction="left"
         ),
         Kind.INVALID, "Move a talk up or down.", "direction",
+    ),
+    "moving a talk taken off the agenda since the page was read": (
+        lambda w: services.agenda_move(user=w["organiser"], talk=_deleted_talk(w), direction="up"),
+        Kind.NOT_FOUND, "No talk found.", None,
     ),
     # speaker profiles
     "a profile by anonymous": (

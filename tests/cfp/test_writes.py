@@ -276,3 +276,144 @@ def test_speaker_profile_keeps_the_photo_unless_asked_to_remove_it(member, setti
     removed = services.speaker_profile_save(user=member, name="M", bio="", remove_photo=True)
     stored = Speaker.objects.get(pk=removed.pk)
     assert (stored.photo.name, stored.photo_content_type, path.exists()) == ("", "", False)
+
+
+# --- more edges (second mutation run) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["accept", "decline"])
+def test_a_decision_by_name_without_a_message_stores_none(proposal, organiser, action):
+    services.proposal_decide(user=organiser, proposal=proposal, action=action)
+
+    assert Proposal.objects.get(pk=proposal.pk).decision_message == ""
+
+
+def test_accept_without_a_message_stores_none(proposal, organiser):
+    services.proposal_accept(user=organiser, proposal=proposal)
+
+    assert Proposal.objects.get(pk=proposal.pk).decision_message == ""
+
+
+def test_decline_without_a_message_stores_none(proposal, organiser):
+    services.proposal_decline(user=organiser, proposal=proposal)
+
+    assert Proposal.objects.get(pk=proposal.pk).decision_message == ""
+
+
+def test_idea_create_without_a_description_stores_none(group, member):
+    idea = services.idea_create(user=member, group=group, title="Bare")
+
+    assert idea.description == ""
+
+
+def test_an_organiser_deletes_an_idea_someone_proposed_for(group, organiser, proposal, idea):
+    services.idea_delete(user=organiser, idea=idea)
+
+    assert group.talk_ideas.filter(pk=idea.pk).exists() is False
+    assert Proposal.objects.get(pk=proposal.pk).idea is None
+
+
+def test_proposal_schedule_gives_the_talk_the_proposals_abstract_length_and_slug(
+    proposal, organiser, event
+):
+    services.proposal_accept(user=organiser, proposal=proposal)
+
+    talk = services.proposal_schedule(user=organiser, proposal=proposal, event=event)
+
+    stored = Talk.objects.get(pk=talk.pk)
+    assert (stored.title, stored.slug, stored.abstract, stored.duration_minutes, stored.order) == (
+        "Live pages with Channels",
+        "live-pages-with-channels",
+        "How we push fragments.",
+        20,
+        1,
+    )
+
+
+def test_agenda_move_follows_the_running_order_not_the_rows_age(organiser, event):
+    """The talks were added last-first: the agenda is their `order`, not their ids."""
+    third = factories.make_talk(event=event, title="Third", order=3)
+    second = factories.make_talk(event=event, title="Second", order=2)
+    factories.make_talk(event=event, title="First", order=1)
+
+    services.agenda_move(user=organiser, talk=second, direction="down")
+
+    assert list(event.talks.order_by("order").values_list("title", flat=True)) == [
+        "First",
+        "Third",
+        "Second",
+    ]
+    assert third.pk < second.pk
+
+
+def test_speaker_ensure_names_and_slugs_the_profile_after_the_account(member):
+    speaker = services.speaker_ensure(user=member)
+
+    assert (speaker.name, speaker.slug) == ("member", "member")
+    assert services.speaker_ensure(user=member).pk == speaker.pk
+
+
+def test_a_vote_counts_for_its_proposal_only(group, organiser, voting_proposal, member):
+    other = services.proposal_open_voting(
+        user=organiser, proposal=submit(group, factories.make_user(), title="Other talk")
+    )
+    assert services.proposal_vote_add(user=member, proposal=voting_proposal) is True
+
+    assert services.proposal_vote_add(user=member, proposal=other) is True
+    assert services.proposal_vote_remove(user=member, proposal=voting_proposal) is True
+
+    assert list(member.proposal_votes.values_list("proposal", flat=True)) == [other.pk]
+
+
+# A write that saves the whole row from a stale copy would undo what happened to the row in the
+# meantime (another organiser's edit, the speaker's retitling); each write saves its own fields.
+
+STALE_WRITES = {
+    "withdraw": lambda w, p: services.proposal_withdraw(user=w["speaker"], proposal=p),
+    "open voting": lambda w, p: services.proposal_open_voting(user=w["organiser"], proposal=p),
+    "reopen": lambda w, p: services.proposal_reopen(
+        user=w["organiser"], proposal=services.proposal_open_voting(user=w["organiser"], proposal=p)
+    ),
+    "accept": lambda w, p: services.proposal_accept(user=w["organiser"], proposal=p),
+    "unschedule": lambda w, p: (
+        services.proposal_accept(user=w["organiser"], proposal=p),
+        services.proposal_schedule(user=w["organiser"], proposal=p, event=w["event"]),
+        Proposal.objects.filter(pk=p.pk).update(title="Retitled meanwhile"),
+        services.proposal_unschedule(user=w["organiser"], proposal=p),
+    ),
+}
+
+
+@pytest.mark.parametrize("write", list(STALE_WRITES))
+def test_a_write_from_a_stale_copy_keeps_what_changed_meanwhile(
+    proposal, organiser, speaker_user, event, write
+):
+    stale = Proposal.objects.get(pk=proposal.pk)
+    Proposal.objects.filter(pk=proposal.pk).update(title="Retitled meanwhile")
+
+    STALE_WRITES[write]({"organiser": organiser, "speaker": speaker_user, "event": event}, stale)
+
+    assert Proposal.objects.get(pk=proposal.pk).title == "Retitled meanwhile"
+
+
+def test_scheduling_onto_another_event_from_a_stale_talk_keeps_its_new_title(
+    group, proposal, organiser, event
+):
+    services.proposal_accept(user=organiser, proposal=proposal)
+    talk = services.proposal_schedule(user=organiser, proposal=proposal, event=event)
+    Talk.objects.filter(pk=talk.pk).update(title="Edited in the admin")
+
+    services.proposal_schedule(
+        user=organiser, proposal=proposal, event=factories.make_event(group=group)
+    )
+
+    assert Talk.objects.get(pk=talk.pk).title == "Edited in the admin"
+
+
+def test_accepting_an_invitation_from_a_stale_copy_keeps_its_email(proposal, speaker_user, member):
+    invitation = services.co_speaker_invite(user=speaker_user, proposal=proposal, email="a@b.co")
+    ProposalSpeaker.objects.filter(pk=invitation.pk).update(email="changed@b.co")
+
+    services.co_speaker_accept(user=member, token=invitation.token)
+
+    assert ProposalSpeaker.objects.get(pk=invitation.pk).email == "changed@b.co"

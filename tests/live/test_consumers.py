@@ -288,3 +288,31 @@ def test_dashboard_socket_gets_organiser_frames_plus_the_dashboard_counts(event,
     # The organiser's live page gets the counts without dashboard fragments it has no place for.
     assert on_live_page.count('id="live-counts"') == 1
     assert on_live_page.count('id="organise-rsvp-numbers"') == 0
+
+
+def test_stage_changes_reach_the_sockets(running_event, talk, member, organiser):
+    """Guards against the stage broadcast naming no event (or none being sent) when the talk on
+    stage changes or a question is pinned: the room would not see it until a reload."""
+    question = Question.objects.create(event=running_event, author=member, text="Pin me?")
+
+    async def body():
+        async with live_process():
+            comm = await _connect(ws_path(running_event))
+            await next_frame(comm)
+            await committed(
+                services.live_current_talk_set, event=running_event, talk=talk, user=organiser
+            )
+            on_stage = await next_frame(comm)
+            await committed(
+                services.question_pin, question=question, event=running_event, user=organiser
+            )
+            frames = [await next_frame(comm)]
+            while 'id="live-stage"' not in frames[-1]:
+                frames.append(await next_frame(comm))
+            await comm.disconnect()
+        return on_stage, frames[-1]
+
+    on_stage, pinned = run(body)
+    assert on_stage.count('id="live-stage"') == 1
+    assert on_stage.count("Async Django") == 1
+    assert pinned.count("Pin me?") == 1

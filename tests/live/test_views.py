@@ -364,3 +364,39 @@ def test_organiser_sets_talk_premoderation(running_event, talk, organiser_client
     assert Question.objects.get().status == Question.Status.PENDING
     html = organiser_client.get(_url(running_event, f"?qa={talk.slug}")).content.decode()
     assert html.count('<option value="yes" selected>') == 1
+
+
+def test_organiser_reopens_an_answered_question_through_the_page(
+    running_event, organiser, organiser_client, member, member_client
+):
+    """Guards against "reopen" not reaching the service with `answered=False` (the question
+    would stay answered, out of the open list and closed to votes)."""
+    question = _question(running_event, make_user(), "Answered too soon")
+    services.question_mark_answered(question=question, user=organiser)
+
+    response = organiser_client.post(_url(running_event, f"questions/{question.pk}/reopen/"))
+
+    assert (response.status_code, response["Location"]) == (302, _url(running_event))
+    page = organiser_client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == ["Back in the open questions."]
+    question.refresh_from_db()
+    assert (question.answered_at, question.status) == (None, Question.Status.VISIBLE)
+    vote = member_client.post(_url(running_event, f"questions/{question.pk}/vote/"), **HTMX)
+    assert vote.status_code == 200
+    assert list(question.votes.values_list("user", flat=True)) == [member.pk]
+
+
+def test_organiser_reopens_over_htmx_with_the_status_line(
+    running_event, organiser, organiser_client
+):
+    question = _question(running_event, make_user(), "Answered too soon")
+    services.question_mark_answered(question=question, user=organiser)
+
+    response = organiser_client.post(
+        _url(running_event, f"questions/{question.pk}/reopen/"), **HTMX
+    )
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Back in the open questions.") == 1
+    question.refresh_from_db()
+    assert question.is_answered is False

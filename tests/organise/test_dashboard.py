@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from live.hub import counts_key, event_group
 from live.models import LiveState, Question
-from organise import charts, selectors
+from organise import charts, selectors, services
 from organise.receivers import dashboard_fragments
 from rsvp.models import Rsvp, RsvpSettings
 from rsvp.services import rsvp_create
@@ -349,6 +349,22 @@ def test_rsvp_sends_one_counts_broadcast_with_the_dashboard_fragments_for_dashbo
     assert 'id="organise-door" hx-swap-oob="innerHTML"' in dashboard
     assert dashboard.startswith(frames["*"])
     assert "organise-rsvp-numbers" not in frames["*"]
+
+
+def test_closing_rsvps_re_broadcasts_the_events_counts(django_capture_on_commit_callbacks):
+    """Guards against the quick action's broadcast naming no event (or none being sent): open
+    dashboards would keep showing RSVPs as open."""
+    w = build_world()
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(event_group(w.event.pk), channel)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rsvp_window_close(event=w.event, user=w.owner)
+    messages = []
+    while (message := _receive(layer, channel)) is not None:
+        messages.append(message)
+    assert [m["key"] for m in messages] == [counts_key(w.event.pk)]
+    assert sorted(messages[0]["frames"]) == ["*", "dashboard"]
 
 
 def test_dashboard_fragments_for_a_deleted_event_are_empty():

@@ -221,6 +221,39 @@ def test_event_publish_makes_a_draft_public(client):
     assert client.get(w.draft.get_absolute_url()).status_code == 200
 
 
+def test_event_unpublish_takes_a_published_event_without_rsvps_back_to_draft(client):
+    """Guards against the page's "back to draft" not reaching `event_unpublish`, or the service
+    not saving the draft status: the event would stay public."""
+    w = build_world()
+    quiet = factories.make_event(group=w.group, slug="quiet", title="Quiet evening")
+    client.force_login(w.owner)
+    url = reverse("organise:event_publish", kwargs={"group": "sydjango", "event": "quiet"})
+
+    response = client.post(url, {"to": "draft"})
+
+    assert (response.status_code, response["Location"]) == (302, "/organise/sydjango/quiet/")
+    quiet.refresh_from_db()
+    assert quiet.status == "draft"
+    dashboard = client.get(response["Location"])
+    assert [str(m) for m in dashboard.context["messages"]] == [
+        "Back to draft: only organisers can see it."
+    ]
+    client.logout()
+    assert client.get(quiet.get_absolute_url()).status_code == 404
+
+
+def test_event_unpublish_of_a_draft_is_refused(client):
+    w = build_world()
+    client.force_login(w.owner)
+    url = reverse("organise:event_publish", kwargs={"group": "sydjango", "event": "secret-draft"})
+
+    response = client.post(url, {"to": "draft"}, **HTMX)
+
+    w.draft.refresh_from_db()
+    assert (response.status_code, w.draft.status) == (409, "draft")
+    assert response.content.decode().count("Only a published event can go back to draft.") == 1
+
+
 def test_event_unpublish_refused_once_people_rsvpd(client):
     w = build_world()
     client.force_login(w.owner)
