@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 
 def htmx_redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -47,3 +47,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def announce(response: HttpResponse, message: str) -> HttpResponse:
+    """Have screen readers announce `message` once the response is swapped in: the `announce`
+    client event, which portal/a11y.js writes into the page's lasting #announcer region."""
+    return trigger_client_event(response, "announce", {"message": message})
