@@ -5,7 +5,7 @@ from django.utils.safestring import SafeString, mark_safe
 from meetups.models import Event
 
 from .. import selectors
-from ..views import panel_context
+from ..views.attendee import panel_context
 
 register = template.Library()
 

@@ -1,33 +1,21 @@
-"""Writes for RSVPs, the waitlist and check-in.
-
-Every change that can move a seat takes the same lock first: the event's row, `SELECT ... FOR
-UPDATE` inside `transaction.atomic` (on SQLite the IMMEDIATE transaction already serialises
-writers). Under that lock the seats taken are summed and compared with the capacity, so two
-requests for the last seat cannot both see it free. After commit each change sends
-`rsvp.signals.attendance_changed` and queues its emails; a failing email never undoes an RSVP.
-
-Refusals are `portal.errors.ServiceError`: bad input INVALID, a closed window or a state that
-does not allow the change CONFLICT, an event or RSVP the person may not touch NOT_FOUND (the
-rules are `rsvp.rules`).
-"""
+"""Seats: RSVPs, guests, cancellations and the waitlist, each under the event's lock."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Max, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from meetups.models import Event
 from meetups.rules import can_view_event
 from portal.errors import conflict, forbidden, invalid, not_found
 
-from . import tasks
-from .models import Rsvp, RsvpSettings, seats_going
-from .rules import can_check_in, can_rsvp
-from .signals import attendance_changed
+from .. import tasks
+from ..models import Rsvp, RsvpSettings, seats_going
+from ..rules import can_rsvp
+from ..signals import attendance_changed
 
 
 @dataclass(frozen=True)
@@ -276,40 +264,3 @@ def waitlist_promote(*, event: Event, now: datetime | None = None) -> list[Rsvp]
         promoted = _promote_locked(event=locked, settings=rsvp_settings_get(event=locked), now=now)
         _after_commit_announce(locked.pk)
     return promoted
-
-
-def _record_attendance(event_id: int) -> None:
-    # After the event its attendance is what the door counted; kept current at every
-    # check-in so nothing has to run when the event ends. A queryset update: not a save, so
-    # the capacity receiver does not fire.
-    people = Rsvp.objects.filter(event_id=event_id, checked_in_at__isnull=False).aggregate(
-        n=Coalesce(Sum(F("guests") + 1), 0)
-    )["n"]
-    Event.objects.filter(pk=event_id).update(recorded_attendance=people)
-
-
-def rsvp_check_in(
-    *, rsvp: Rsvp, user: AbstractBaseUser, undo: bool = False, now: datetime | None = None
-) -> RsvpResult:
-    """Check a going RSVP in with its guests (or undo it); the event's door is its organisers'
-    (`rsvp.rules.can_check_in`; anyone else is told the RSVP does not exist).
-
-    Idempotent both ways. Also writes `Event.recorded_attendance` (checked-in people) and,
-    after commit, sends `attendance_changed`.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        event = _lock_event(rsvp.event_id)
-        if not can_check_in(user, event):
-            raise not_found("No such RSVP.")
-        rsvp = Rsvp.objects.select_related("event", "user").get(pk=rsvp.pk)
-        if not rsvp.is_going:
-            raise conflict("Only people who are going can be checked in.")
-        if undo == (not rsvp.is_checked_in):
-            return RsvpResult(rsvp, changed=False)
-        rsvp.checked_in_at = None if undo else now
-        rsvp.checked_in_by = None if undo else user
-        rsvp.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-        _record_attendance(event.pk)
-        _after_commit_announce(event.pk)
-    return RsvpResult(rsvp, changed=True)
