@@ -87,7 +87,6 @@ MIDDLEWARE = [
     # /healthz and /readyz before anything: answered whatever the Host header, never
     # redirected (portal/health.py); then metrics and the request id (portal/observability.py).
     "portal.health.HealthCheckMiddleware",
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "portal.observability.RequestIdMiddleware",
     "portal.middleware.head_as_get",  # every layer from here inward sees HEAD as a GET
     "django.middleware.security.SecurityMiddleware",
@@ -102,8 +101,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost and synchronous: under ASGI the chain then runs as plain sync code in one
+    # thread; an async-capable `MiddlewareMixin` here (django-prometheus' "after" half was)
+    # would have each of its hooks handed to a thread again, per request.
     "portal.refusals.RefusalMiddleware",  # a ServiceError a view let through: its status
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -235,7 +236,11 @@ SITE_ID = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Sign-up: a display name (portal.forms.SignupForm, stored as first_name), an email address and
+# one password; the username is made up (portal/account_adapter.py) and never asked.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
+ACCOUNT_USER_DISPLAY = "portal.account_adapter.display_name"
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed logins: 10 a minute per IP address, and 5 in any 5 minutes per IP address and account

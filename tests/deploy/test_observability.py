@@ -180,3 +180,42 @@ def test_the_task_queue_depth_is_what_waits_in_the_database(settings):
 
     [family] = found["families"]
     assert (family.name, [s.value for s in family.samples]) == ("portal_tasks_queued", [3])
+
+
+def _sample(metric: str, **labels) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(metric, labels) or 0.0
+
+
+@pytest.mark.django_db
+def test_requests_are_counted_and_timed_by_method_route_and_status():
+    """Guards the portal's own request metrics (they replaced django-prometheus' middleware):
+    a request not counted, or counted under the path instead of its route, fails here."""
+    labels = {"method": "GET", "view": "account_login", "status": "200"}
+    before = _sample("portal_http_requests_total", **labels)
+    timed_before = _sample(
+        "portal_http_request_duration_seconds_count", method="GET", view="account_login"
+    )
+
+    assert Client().get("/accounts/login/").status_code == 200
+
+    assert _sample("portal_http_requests_total", **labels) == before + 1
+    assert (
+        _sample("portal_http_request_duration_seconds_count", method="GET", view="account_login")
+        == timed_before + 1
+    )
+
+
+@pytest.mark.django_db
+def test_request_metric_labels_never_come_from_the_client():
+    """A made-up method or an unknown path must not mint a new time series per request."""
+    before = _sample("portal_http_requests_total", method="other", view="<unmatched>", status="404")
+
+    Client().generic("BREW", "/coffee-pot-1/")
+    Client().generic("BREW", "/coffee-pot-2/")
+
+    assert (
+        _sample("portal_http_requests_total", method="other", view="<unmatched>", status="404")
+        == before + 2
+    )

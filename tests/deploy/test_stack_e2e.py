@@ -186,11 +186,8 @@ def test_metrics_are_served_on_loopback_ports_and_not_through_nginx(running_stac
     assert public.status_code == 404
     assert asked.status_code == 200
     assert qa_broadcasts() - before == 1
-    assert worker['django_http_requests_total_by_method_total{method="GET"}'] >= 1
-    assert (
-        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="home"}'
-        in worker
-    )
+    assert worker['portal_http_requests_total{method="GET",status="200",view="home"}'] >= 1
+    assert 'portal_http_request_duration_seconds_count{method="GET",view="home"}' in worker
     assert worker["portal_websockets_open"] == 0
     assert tasks["portal_tasks_queued"] == 0
 
