@@ -9,12 +9,19 @@ failed logins a minute in all, while the owner, from their own address, is not a
 
 A refused try answers 429 with templates/429.html and Retry-After, instead of allauth's form
 error under a 200. (Both limits count per address; IPv6 addresses per /64, as allauth's do.)
+
+Sign-up asks for a display name, an email address and one password (portal.forms.SignupForm).
+The display name goes into `first_name`, which every page, ticket, list and export shows; the
+username, which nobody types and nobody sees while a display name exists, is made up from the
+email address's local part (unique, with a random suffix if taken). Not from the display name:
+that can change later, the address is what the person signs in with.
 """
 
 import math
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import user_email, user_username
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
 from django.core.cache import cache
@@ -36,6 +43,15 @@ def too_many_requests(request: HttpRequest, *, retry_after: int | None = None) -
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
+        if name := form.cleaned_data.get("name"):
+            user.first_name = name
+        return super().save_user(request, user, form, commit=commit)
+
+    def populate_username(self, request: HttpRequest, user) -> None:
+        if not user_username(user):
+            user_username(user, self.generate_unique_username([user_email(user), "user"]))
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
         # allauth's own key is the account alone; see the module's docstring.
         account = super()._get_login_attempts_cache_key(request, **credentials)
@@ -51,6 +67,12 @@ class AccountAdapter(DefaultAccountAdapter):
             response = too_many_requests(request, retry_after=_seconds_until_allowed(request, key))
             # allauth's middleware answers with this response (from inside the login form).
             raise ImmediateHttpResponse(response) from None
+
+
+def display_name(user) -> str:
+    """How allauth names a person in its messages ("Successfully signed in as …"), as every
+    page does: the display name, else (accounts from before it was asked) the username."""
+    return user.get_full_name() or user.get_username()
 
 
 def _seconds_until_allowed(request: HttpRequest, key: str) -> int:

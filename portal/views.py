@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, DisplayNameForm
 from .models import ApiToken
 
 
@@ -16,14 +16,27 @@ def _profile_context(request: HttpRequest, **extra) -> dict:
         "profile_user": request.user,
         "tokens": list(ApiToken.objects.filter(user=request.user)),
         "token_form": ApiTokenForm(),
+        "name_form": DisplayNameForm(instance=request.user),
         **extra,
     }
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "account/profile.html", _profile_context(request))
+    """The profile page; its POST is the "Display name" form (what tickets, door lists,
+    exports and Q&A show), answered with a redirect back here, or the page with the error next
+    to the field (422)."""
+    if request.method != "POST":
+        return render(request, "account/profile.html", _profile_context(request))
+    form = DisplayNameForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return render(
+            request, "account/profile.html", _profile_context(request, name_form=form), status=422
+        )
+    user = form.save()
+    messages.success(request, f"Your display name is now “{user.get_full_name()}”.")
+    return redirect("profile")
 
 
 @login_required
