@@ -104,6 +104,21 @@ class ProposalPatch(Schema):
     preferred_dates: str | None = Field(None, max_length=200)
 
 
+class CallOut(Schema):
+    """The group's call: its dates (null when not set) and the lengths it takes."""
+
+    is_open: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    voting_is_open: bool
+    voting_opens_at: datetime | None
+    voting_closes_at: datetime | None
+    decisions_at: datetime | None
+    time_zone: str = Field(..., description="The group's time zone, in which pages show dates.")
+    talk_lengths: list[int]
+    usual_length: int = Field(..., description="Where the proposal form's length starts.")
+
+
 class VoteOut(Schema):
     voted: bool
     changed: bool
@@ -168,6 +183,24 @@ def _idea(group, pk: int | None) -> TalkIdea | None:
 def list_ideas(request: HttpRequest, slug: str, sort: str = "votes"):
     group = group_get(slug=slug)
     return selectors.idea_list(group=group, user=request.user, sort=sort)
+
+
+@router.get("/groups/{slug}/call-for-talks", response={200: CallOut, **error_responses(404)})
+def get_call(request: HttpRequest, slug: str):
+    group = group_get(slug=slug)
+    call = CallForTalks.objects.for_group(group)
+    return {
+        "is_open": call.is_open(),
+        "opens_at": call.opens_at,
+        "closes_at": call.closes_at,
+        "voting_is_open": call.voting_is_open(),
+        "voting_opens_at": call.voting_opens_at,
+        "voting_closes_at": call.voting_closes_at,
+        "decisions_at": call.decisions_at,
+        "time_zone": call.time_zone,
+        "talk_lengths": call.length_choices,
+        "usual_length": selectors.proposal_length_usual(group=group, call=call),
+    }
 
 
 @router.get(
@@ -258,6 +291,18 @@ def edit_proposal(request: HttpRequest, proposal_id: int, payload: ProposalPatch
 def withdraw_proposal(request: HttpRequest, proposal_id: int):
     proposal = selectors.proposal_get_own(pk=proposal_id, user=request.user)
     services.proposal_withdraw(user=request.user, proposal=proposal)
+    return selectors.proposal_get_own(pk=proposal_id, user=request.user)
+
+
+@router.post(
+    "/proposals/{proposal_id}/resubmit",
+    response={200: ProposalOut, **error_responses(404, 409, 422)},
+    auth=write_auth,
+)
+def resubmit_proposal(request: HttpRequest, proposal_id: int):
+    """A withdrawn proposal back to submitted, while the call is open (else 409)."""
+    proposal = selectors.proposal_get_own(pk=proposal_id, user=request.user)
+    services.proposal_resubmit(user=request.user, proposal=proposal)
     return selectors.proposal_get_own(pk=proposal_id, user=request.user)
 
 

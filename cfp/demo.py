@@ -123,12 +123,14 @@ DEMO_PROPOSALS = [
 
 
 def load_cfp_demo(*, group: Group, organiser, now: datetime) -> None:
-    """Talk ideas, an open call with public tallies, and two proposals by the demo member."""
+    """Talk ideas, an open call with public tallies and a decision date a week after voting
+    closes, and two proposals by the demo member."""
     CallForTalks.objects.get_or_create(
         group=group,
         defaults={
             "voting_opens_at": now - timedelta(days=7),
             "voting_closes_at": now + timedelta(days=28),
+            "decisions_at": now + timedelta(days=35),
             "tallies": CallForTalks.Tallies.PUBLIC,
         },
     )

@@ -66,9 +66,22 @@ class SpeakerProfileForm(forms.Form):
 
 
 class ProposalForm(forms.ModelForm):
-    """Lengths, ideas and events come from the group, so the form is built for one group."""
+    """Lengths, ideas and events come from the group, so the form is built for one group.
 
-    length_minutes = forms.TypedChoiceField(label="Length", coerce=int)
+    `usual_length` is where the length starts on a new proposal (the group's most common, from
+    `selectors.proposal_length_usual`); every length is a visible radio button, so the choice is
+    the speaker's, not a select's first option.
+    """
+
+    length_minutes = forms.TypedChoiceField(label="Length", coerce=int, widget=forms.RadioSelect)
+
+    # A draft kept in the session while the speaker edits their profile: at most these
+    # characters per field (the API's limits), only values the field accepts.
+    DRAFT_FIELDS = {
+        "title": 200, "abstract": 10000, "length_minutes": 3, "audience_level": 12, "idea": 18,
+        "preferred_dates": 200, "notes_for_organisers": 5000,
+    }  # fmt: skip
+    DRAFT_MAX_EVENTS = 20
 
     class Meta:
         model = Proposal
@@ -101,12 +114,17 @@ class ProposalForm(forms.ModelForm):
             "preferred_events": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, group, call: CallForTalks, **kwargs):
+    def __init__(self, *args, group, call: CallForTalks, usual_length: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.group = group
         self.fields["length_minutes"].choices = [
             (n, "5 minutes (lightning talk)" if n == 5 else f"{n} minutes")
             for n in call.length_choices
         ]
+        if usual_length is not None and self.instance.pk is None:
+            length = self.fields["length_minutes"]
+            length.initial = usual_length
+            length.help_text = f"Set to {usual_length} minutes, the usual talk here; pick yours."
         self.fields["idea"].queryset = TalkIdea.objects.filter(group=group).order_by("title")
         self.fields["idea"].empty_label = "None: my own topic"
         self.fields["preferred_events"].queryset = Event.objects.filter(
@@ -115,6 +133,28 @@ class ProposalForm(forms.ModelForm):
         self.fields["preferred_events"].label_from_instance = lambda e: (
             f"{e.title} ({e.starts_at.astimezone(e.tzinfo):%a %-d %b %Y})"
         )
+
+    def draft_from(self, data) -> dict:
+        """The fields of a half-filled form worth keeping: each one the form would accept,
+        within DRAFT_FIELDS' sizes, as the strings the form was sent (for `initial`)."""
+        draft = {}
+        for name, limit in self.DRAFT_FIELDS.items():
+            value = data.get(name, "")
+            if not isinstance(value, str) or not value.strip() or len(value) > limit:
+                continue
+            try:
+                self.fields[name].clean(value)
+            except forms.ValidationError:
+                continue
+            draft[name] = value
+        events = data.getlist("preferred_events")[: self.DRAFT_MAX_EVENTS]
+        try:
+            self.fields["preferred_events"].clean(events)
+        except forms.ValidationError:
+            events = []
+        if events:
+            draft["preferred_events"] = [str(pk) for pk in events]
+        return draft
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -185,6 +225,9 @@ class ReviewFilterForm(forms.Form):
         self.fields["idea"].queryset = TalkIdea.objects.filter(group=group).order_by("title")
 
 
+DATE_FIELDS = ("opens_at", "closes_at", "voting_opens_at", "voting_closes_at", "decisions_at")
+
+
 class CallForTalksForm(forms.ModelForm):
     class Meta:
         model = CallForTalks
@@ -197,6 +240,7 @@ class CallForTalksForm(forms.ModelForm):
             "voting_closes_at",
             "tallies",
             "voting_requires_rsvp",
+            "decisions_at",
         ]
         labels = {
             "opens_at": "Call opens",
@@ -205,14 +249,16 @@ class CallForTalksForm(forms.ModelForm):
             "voting_closes_at": "Voting closes",
             "tallies": "Vote counts",
             "voting_requires_rsvp": "Only members who RSVP'd to an event may vote",
+            "decisions_at": "Decisions announced",
         }
         help_texts = {
             "voting_opens_at": "Empty: no voting.",
             "voting_closes_at": "Empty: voting stays open.",
+            "decisions_at": "When speakers hear back; shown on their proposals. Empty: not set.",
         }
         widgets = {
             name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-            for name in ("opens_at", "closes_at", "voting_opens_at", "voting_closes_at")
+            for name in DATE_FIELDS
         }
 
     def clean_talk_lengths(self):

@@ -49,6 +49,9 @@ class CallForTalks(models.Model):
     voting_requires_rsvp = models.BooleanField(
         default=False, help_text="Only members who RSVP'd to or attended an event may vote."
     )
+    decisions_at = models.DateTimeField(
+        null=True, blank=True, help_text="When speakers hear back. Empty: not announced yet."
+    )
 
     objects = CallForTalksManager()
 
@@ -84,6 +87,11 @@ class CallForTalks(models.Model):
     def voting_has_closed(self, now=None) -> bool:
         now = now or timezone.now()
         return self.voting_closes_at is not None and self.voting_closes_at <= now
+
+    @property
+    def time_zone(self) -> str:
+        """The call's dates are shown in its group's time zone, as its events are."""
+        return self.group.time_zone
 
     def tallies_visible(self, now=None) -> bool:
         """Whether members (not organisers, who always see them) may see vote counts."""

@@ -107,6 +107,26 @@ def proposal_is_editable(user, proposal: Proposal) -> bool:
 
 can_edit_proposal = is_proposal_submitter & proposal_is_editable  # edit or withdraw
 
+
+def proposal_resubmit_refusal(proposal: Proposal, call: CallForTalks) -> str | None:
+    """Why a withdrawn proposal cannot come back, or None while it can: the speaker changed
+    their mind and the call is still open. (The speaker's way back, not an organiser's
+    decision, so it is not in TRANSITIONS.)"""
+    if proposal.status != Proposal.Status.WITHDRAWN:
+        return "Only a withdrawn proposal can be resubmitted."
+    if not call.is_open():
+        return "The call for talks is closed, so a withdrawn proposal cannot be resubmitted."
+    return None
+
+
+@rules.predicate
+def proposal_is_resubmittable(user, proposal: Proposal) -> bool:
+    call = CallForTalks.objects.for_group(proposal.group)
+    return proposal_resubmit_refusal(proposal, call) is None
+
+
+can_resubmit_proposal = is_proposal_submitter & proposal_is_resubmittable
+
 CLOSED_TO_CO_SPEAKERS = (Proposal.Status.DECLINED, Proposal.Status.WITHDRAWN)
 
 
@@ -199,6 +219,7 @@ rules.add_perm("cfp.post_idea", can_post_idea)
 rules.add_perm("cfp.delete_idea", can_delete_idea)
 rules.add_perm("cfp.vote_on_idea", can_vote_on_idea)
 rules.add_perm("cfp.edit_proposal", can_edit_proposal)
+rules.add_perm("cfp.resubmit_proposal", can_resubmit_proposal)
 rules.add_perm("cfp.invite_co_speaker", can_invite_co_speaker)
 rules.add_perm("cfp.manage_proposal", is_proposal_submitter)
 rules.add_perm("cfp.vote_on_proposals", can_vote_on_proposals)

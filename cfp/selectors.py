@@ -12,7 +12,15 @@ from portal.invitations import invitation_get
 from portal.numbers import parse_id
 
 from . import rules
-from .models import IdeaVote, Proposal, ProposalSpeaker, ProposalVote, Review, TalkIdea
+from .models import (
+    CallForTalks,
+    IdeaVote,
+    Proposal,
+    ProposalSpeaker,
+    ProposalVote,
+    Review,
+    TalkIdea,
+)
 
 IDEA_SORTS = {"votes": ("-vote_count", "-created_at", "-pk"), "newest": ("-created_at", "-pk")}
 
@@ -108,7 +116,7 @@ def proposal_list_mine(*, user) -> QuerySet[Proposal]:
     )
     ids = Proposal.objects.filter(mine).values("pk")
     return Proposal.objects.filter(pk__in=ids).select_related(
-        "group", "idea__group", "event", "talk"
+        "group__call_for_talks", "idea__group", "event", "talk"
     )
 
 
@@ -279,3 +287,33 @@ def proposal_list_unscheduled(*, group: Group) -> list[Proposal]:
 def event_list_by_slugs(*, group: Group, slugs: list[str]) -> list[Event]:
     """The group's events with these slugs (fewer if some are not the group's)."""
     return list(Event.objects.filter(group=group, slug__in=slugs))
+
+
+# A talk, not a lightning talk, when the group has no proposals to go by yet.
+TALK_MINUTES_FALLBACK = 20
+
+
+def proposal_length_usual(*, group: Group, call: CallForTalks) -> int:
+    """The length the proposal form starts at: the most common among the group's proposals
+    (withdrawn ones aside) that the call still allows; with none, or on a tie, the allowed
+    length nearest to TALK_MINUTES_FALLBACK."""
+    allowed = call.length_choices
+    counts = dict(
+        Proposal.objects.filter(group=group, length_minutes__in=allowed)
+        .exclude(status=Proposal.Status.WITHDRAWN)
+        .values_list("length_minutes")
+        .annotate(n=Count("pk"))
+        .values_list("length_minutes", "n")
+    )
+    return min(allowed, key=lambda n: (-counts.get(n, 0), abs(n - TALK_MINUTES_FALLBACK), -n))
+
+
+def call_get_loaded(*, group: Group) -> CallForTalks:
+    """The group's call, from `select_related("group__call_for_talks")` when the list loaded
+    it (else one query); a group without a row has the default call."""
+    try:
+        call = group.call_for_talks
+    except CallForTalks.DoesNotExist:
+        call = CallForTalks()
+    call.group = group
+    return call

@@ -29,6 +29,7 @@ urlpatterns = [
     path("proposals/<id:pk>/", proposals.proposal_detail, name="proposal_detail"),
     path("proposals/<id:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),
     path("proposals/<id:pk>/withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
+    path("proposals/<id:pk>/resubmit/", proposals.proposal_resubmit, name="proposal_resubmit"),
     path("proposals/<id:pk>/vote/", voting.proposal_vote, name="proposal_vote"),
     path("proposals/<id:pk>/co-speakers/", proposals.co_speaker_invite, name="co_speaker_invite"),
     path(

@@ -141,6 +141,20 @@ def proposal_withdraw(*, user: AbstractBaseUser, proposal: Proposal) -> Proposal
     return proposal
 
 
+def proposal_resubmit(*, user: AbstractBaseUser, proposal: Proposal) -> Proposal:
+    """Brings the submitter's withdrawn proposal back as submitted while the call is open.
+
+    Organisers see it as new again; it goes back to the vote only if they put it there.
+    """
+    _check_submitter(user, proposal)
+    call = CallForTalks.objects.for_group(proposal.group)
+    if refusal := rules.proposal_resubmit_refusal(proposal, call):
+        raise conflict(refusal)
+    proposal.status = Proposal.Status.SUBMITTED
+    proposal.save(update_fields=["status", "updated_at"])
+    return proposal
+
+
 # --- co-speakers --------------------------------------------------------------------------------
 
 

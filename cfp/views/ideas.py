@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetups.selectors import group_get
 from portal.errors import Kind, ServiceError
-from portal.http import htmx_redirect, login_redirect, login_required, safe_next
+from portal.http import announce, htmx_redirect, login_redirect, login_required, safe_next
 from portal.ratelimit import check_rate
 
 from .. import rules, selectors, services
@@ -73,7 +74,10 @@ def idea_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     services.idea_vote_toggle(user=request.user, idea=idea)
     if request.htmx:
         idea = selectors.idea_get_for_board(group=group, pk=pk, user=request.user)
-        return render(request, "cfp/ideas.html#idea-vote", {"idea": idea, "group": group})
+        response = render(request, "cfp/ideas.html#idea-vote", {"idea": idea, "group": group})
+        done = "You upvoted" if idea.voted else "You took back your vote for"
+        count = f"{idea.vote_count} vote{pluralize(idea.vote_count)}"
+        return announce(response, f"{done} “{idea.title}”. {count}.")
     return redirect(safe_next(request, reverse("cfp:idea_board", kwargs={"slug": slug})))
 
 

@@ -1,6 +1,8 @@
 """A speaker's proposals: submit, edit, withdraw, the list and the page, and co-speakers (the
 submitter invites by email; the invitee accepts through the emailed link)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,15 +27,32 @@ def _proposal_form(request: HttpRequest, context: dict, *, status: int = 200) ->
     return render(request, template, context, status=status)
 
 
+def _draft_key(group) -> str:
+    return f"cfp.proposal_draft.{group.pk}"
+
+
+def _keep_draft_and_detour(request: HttpRequest, form: ProposalForm) -> HttpResponse:
+    """The form's "speaker profile" button: the half-written proposal waits in the session
+    while the speaker edits their profile, whose page sends them back here to find it."""
+    request.session[_draft_key(form.group)] = form.draft_from(request.POST)
+    profile = reverse("cfp:speaker_profile") + "?" + urlencode({"next": request.path})
+    return htmx_redirect(request, profile)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     group = group_get(slug=slug)
     context = cfp_context(request, group) | {"action": request.path}
     call = context["call"]
+    usual_length = selectors.proposal_length_usual(group=group, call=call)
+    context["has_profile"] = selectors.speaker_exists(user=request.user)
     if request.method == "POST":
+        form = ProposalForm(request.POST, group=group, call=call, usual_length=usual_length)
+        if "detour" in request.POST:
+            return _keep_draft_and_detour(request, form)
         check_rate(request, "cfp.post")
-        form, status = ProposalForm(request.POST, group=group, call=call), 422
+        status = 422
         if form.is_valid():
             try:
                 proposal = services.proposal_submit(
@@ -42,15 +61,18 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
             except ServiceError as error:
                 status = show_refusal(form, error)
             else:
+                request.session.pop(_draft_key(group), None)
                 messages.success(request, "Thank you! Your proposal is in.")
                 return htmx_redirect(request, proposal.get_absolute_url())
         return _proposal_form(request, context | {"form": form}, status=status)
-    idea = selectors.idea_find(group=group, pk=request.GET.get("idea"))
-    form = ProposalForm(
-        initial={"idea": idea, "title": idea.title} if idea else {}, group=group, call=call
-    )
-    has_profile = selectors.speaker_exists(user=request.user)
-    return _proposal_form(request, context | {"form": form, "has_profile": has_profile})
+    initial = dict(request.session.get(_draft_key(group)) or {})
+    context["draft_restored"] = bool(initial)
+    if idea := selectors.idea_find(group=group, pk=request.GET.get("idea")):
+        initial.update({"idea": idea.pk, "title": initial.get("title") or idea.title})
+    if "length_minutes" in initial:  # the draft's own choice, not the usual one
+        usual_length = None
+    form = ProposalForm(initial=initial, group=group, call=call, usual_length=usual_length)
+    return _proposal_form(request, context | {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,10 +102,21 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _proposal_form(request, context | {"form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks "withdraw it?" (a page, or with htmx the question in place of the buttons);
+    the POST from there withdraws."""
     proposal = selectors.proposal_get_own(pk=pk, user=request.user)
+    if request.method == "GET":
+        context = {
+            "proposal": proposal,
+            "group": proposal.group,
+            "may_withdraw": rules.can_edit_proposal(request.user, proposal),
+            "may_resubmit": rules.can_resubmit_proposal(request.user, proposal),
+        }
+        template = "cfp/proposal_withdraw.html" + ("#withdraw-confirm" if request.htmx else "")
+        return render(request, template, context)
     try:
         services.proposal_withdraw(user=request.user, proposal=proposal)
     except ServiceError as error:
@@ -91,14 +124,35 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, f"You withdrew “{proposal.title}”.")
-    return htmx_redirect(request, reverse("cfp:my_proposals"))
+        messages.success(
+            request,
+            f"You withdrew “{proposal.title}”. Changed your mind? "
+            "Resubmit it while the call is open.",
+        )
+    return htmx_redirect(request, proposal.get_absolute_url())
+
+
+@require_POST
+@login_required
+def proposal_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_get_own(pk=pk, user=request.user)
+    try:
+        services.proposal_resubmit(user=request.user, proposal=proposal)
+    except ServiceError as error:
+        if error.kind != Kind.CONFLICT:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"“{proposal.title}” is submitted again.")
+    return htmx_redirect(request, proposal.get_absolute_url())
 
 
 @require_GET
 @login_required
 def my_proposals(request: HttpRequest) -> HttpResponse:
     proposals = list(selectors.proposal_list_mine(user=request.user))
+    for proposal in proposals:
+        proposal.call = selectors.call_get_loaded(group=proposal.group)
     return render(request, "cfp/my_proposals.html", {"proposals": proposals})
 
 
@@ -109,6 +163,8 @@ def _detail_context(request: HttpRequest, proposal: Proposal, co_speaker_form) -
         "group": proposal.group,
         "is_submitter": rules.is_proposal_submitter(user, proposal),
         "may_edit": rules.can_edit_proposal(user, proposal),
+        "may_resubmit": rules.can_resubmit_proposal(user, proposal),
+        "call": selectors.call_get_loaded(group=proposal.group),
         "may_invite": rules.can_invite_co_speaker(user, proposal),
         "co_speaker_form": co_speaker_form,
     }

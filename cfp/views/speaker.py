@@ -18,6 +18,8 @@ from ._common import show_refusal
 @login_required
 def speaker_profile(request: HttpRequest) -> HttpResponse:
     speaker = selectors.speaker_get_mine(user=request.user)
+    # Where the speaker came from (a proposal form keeping their draft), if on this site.
+    back = safe_next(request, "")
     if request.method == "POST":
         form, status = SpeakerProfileForm(request.POST, request.FILES), 422
         if form.is_valid():
@@ -36,14 +38,15 @@ def speaker_profile(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your speaker profile is saved.")
                 return htmx_redirect(request, safe_next(request, reverse("cfp:speaker_profile")))
         template = "cfp/speaker_profile.html" + ("#profile-form" if request.htmx else "")
-        return render(request, template, {"form": form, "speaker": speaker}, status=status)
+        context = {"form": form, "speaker": speaker, "back": back}
+        return render(request, template, context, status=status)
     initial = SpeakerProfileForm.initial_for(speaker)
     if not initial:
         initial = {"name": request.user.get_full_name() or request.user.get_username()}
     return render(
         request,
         "cfp/speaker_profile.html",
-        {"form": SpeakerProfileForm(initial=initial), "speaker": speaker},
+        {"form": SpeakerProfileForm(initial=initial), "speaker": speaker, "back": back},
     )
 
 

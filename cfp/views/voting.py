@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from meetups.selectors import group_get
-from portal.http import login_required
+from portal.http import announce, login_required
 from portal.ratelimit import check_rate
 
 from .. import rules, selectors, services
@@ -63,6 +63,10 @@ def proposal_vote(request: HttpRequest, pk: int) -> HttpResponse:
             "may_vote": True,
         }
         response = render(request, "cfp/voting.html#vote-button", context)
+        if proposal.voted:
+            announce(response, f"Your vote for “{proposal.title}” is in.")
+        else:
+            announce(response, f"You took back your vote for “{proposal.title}”.")
         return trigger_client_event(response, "votesChanged")
     url = reverse("cfp:voting", kwargs={"slug": proposal.group.slug})
     return redirect(f"{url}#proposal-{proposal.pk}")

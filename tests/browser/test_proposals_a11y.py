@@ -26,7 +26,8 @@ def test_cfp_pages_have_no_wcag_violations(browser: Browser, live_server, cfp, s
     services.proposal_open_voting(user=cfp["organiser"], proposal=proposal)
     pages = {
         cfp["speaker"]: ["ideas/", "propose/", "vote/", f"/proposals/{proposal.pk}/",
-                         "/proposals/", "/speaker-profile/"],
+                         "/proposals/", "/speaker-profile/", f"/proposals/{proposal.pk}/withdraw/",
+                         f"/speaker-profile/?next=/groups/{group.slug}/propose/"],
         cfp["organiser"]: ["review/", f"review/{proposal.pk}/", "call-for-talks/",
                            f"lineup/{cfp['event'].slug}/", f"ideas/{cfp['idea'].pk}/"],
     }  # fmt: skip

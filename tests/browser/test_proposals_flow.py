@@ -88,11 +88,15 @@ def test_speaker_proposes_members_vote_organiser_schedules(
     speaker.get_by_label("Title").fill("Live Q&A with Channels and HTMX")
     speaker.get_by_role("button", name="Submit proposal").click()
     expect(speaker.locator("#id_abstract_error")).to_have_text("This field is required.")
+    # The swap replaced the focused button: focus is on the new one, not lost to <body>.
+    assert speaker.evaluate("document.activeElement.dataset.focusKey") == "proposal-submit"
     assert speaker.url.endswith(f"/propose/?idea={idea.pk}")
     speaker.screenshot(path=artifacts / "proposals_form_errors_desktop.png", full_page=True)
 
     speaker.get_by_label("Abstract").fill("How a **live** Q&A pushes fragments to every browser.")
-    speaker.get_by_label("Length").select_option("20")
+    # The length starts at a talk, not a lightning talk, and every choice is on show.
+    expect(speaker.get_by_role("radio", name="20 minutes")).to_be_checked()
+    speaker.get_by_role("radio", name="30 minutes").check()
     speaker.get_by_label("Private notes for the organisers").fill("I need an HDMI adapter.")
     speaker.get_by_role("button", name="Submit proposal").click()
     expect(speaker.get_by_role("heading", name="Live Q&A with Channels and HTMX")).to_be_visible()

@@ -1,5 +1,7 @@
 """The call-for-talks demo data: the seed's talk ideas, an open call, proposals; idempotent."""
 
+from datetime import timedelta
+
 import pytest
 
 from cfp.demo import TALK_IDEAS
@@ -31,5 +33,6 @@ def test_cfp_demo_call_is_open_with_voting(client):
     group = TalkIdea.objects.first().group
     call = group.call_for_talks
     assert (call.is_open(), call.voting_is_open(), call.tallies_visible()) == (True, True, True)
+    assert call.decisions_at - call.voting_closes_at == timedelta(days=7)
     voting = client.get(f"/groups/{group.slug}/vote/").context["proposals"]
     assert [p.title for p in voting] == ["Live Q&A with Channels and HTMX, no SPA required"]

@@ -153,6 +153,7 @@ def _post_urls(group, world) -> dict[str, tuple[str, dict]]:
             {"talk_lengths": "45", "tallies": "public"},
         ),
         "proposal_withdraw": (reverse("cfp:proposal_withdraw", kwargs={"pk": pk}), {}),
+        "proposal_resubmit": (reverse("cfp:proposal_resubmit", kwargs={"pk": pk}), {}),
         "proposal_edit": (
             reverse("cfp:proposal_edit", kwargs={"pk": pk}),
             {
@@ -171,7 +172,7 @@ def _post_urls(group, world) -> dict[str, tuple[str, dict]]:
 
 ORGANISER_WRITES = ["review_score", "review_decide", "review_schedule", "lineup_move",
                     "cfp_settings"]  # fmt: skip
-SPEAKER_WRITES = ["proposal_withdraw", "proposal_edit", "co_speaker_invite"]
+SPEAKER_WRITES = ["proposal_withdraw", "proposal_resubmit", "proposal_edit", "co_speaker_invite"]
 
 
 def _state(world):
@@ -513,3 +514,58 @@ def test_review_perm_without_an_object_is_no(world, role):
     """Templates may ask `perms.cfp.review` with no group at hand: the answer is no, for an
     organiser too (not an error)."""
     assert world["users"][role].has_perm("cfp.review") is False
+
+
+@pytest.mark.parametrize("role", ["member", "other_organiser", "organiser"])
+def test_withdraw_confirmation_is_not_found_for_others(client, world, role):
+    """The "withdraw it?" page names the proposal: to anyone but its submitter it is 404."""
+    url = reverse("cfp:proposal_withdraw", kwargs={"pk": world["proposal"].pk})
+    response = _client_as(client, world, role).get(url)
+    assert response.status_code == 404
+    assert HIDDEN_TITLE not in response.content.decode()
+
+
+def test_rule_resubmit_proposal_closed_call_is_409_on_page_and_api(client, world, open_call):
+    """cfp.resubmit_proposal: the submitter, a withdrawn proposal, while the call is open. Once
+    it closes the page offers no resubmit, the page's POST says why and changes nothing, and
+    the API answers the same refusal as 409."""
+    proposal = world["proposal"]
+    services.proposal_withdraw(user=world["users"]["speaker"], proposal=proposal)
+    _closed_call(open_call)
+    before = _state(world)
+    _client_as(client, world, "speaker")
+    detail = client.get(reverse("cfp:proposal_detail", kwargs={"pk": proposal.pk}))
+    assert (detail.context["may_edit"], detail.context["may_resubmit"]) == (False, False)
+    url = reverse("cfp:proposal_resubmit", kwargs={"pk": proposal.pk})
+    assert url not in detail.content.decode()
+
+    page = client.post(url, follow=True)
+    message = "The call for talks is closed, so a withdrawn proposal cannot be resubmitted."
+    assert [m.message for m in page.context["messages"]] == [message]
+    response = _api(
+        client, "post", f"/api/proposals/{proposal.pk}/resubmit", **_api_as(world, "speaker")
+    )
+    assert (response.status_code, response.json()) == (
+        409,
+        {"detail": message, "kind": "conflict", "field": None},
+    )
+    assert _state(world) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_resubmit_follows_the_same_rules(client, world, role):
+    """Only the submitter brings a withdrawn proposal back (200); anyone else learns nothing."""
+    proposal = world["proposal"]
+    services.proposal_withdraw(user=world["users"]["speaker"], proposal=proposal)
+    before = _state(world)
+    response = _api(
+        client, "post", f"/api/proposals/{proposal.pk}/resubmit", **_api_as(world, role)
+    )
+    expected = {"anonymous": 401, "member": 404, "speaker": 200, "other_organiser": 404,
+                "organiser": 404}  # fmt: skip
+    assert response.status_code == expected[role]
+    if role == "speaker":
+        assert response.json()["status"] == "submitted"
+        assert Proposal.objects.get(pk=proposal.pk).status == "submitted"
+    else:
+        assert _state(world) == before

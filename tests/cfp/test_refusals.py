@@ -175,6 +175,27 @@ REFUSALS = {
         ),
         Kind.CONFLICT, "A proposal that is accepted is final.", None,
     ),
+    # resubmitting a withdrawn proposal (the undo of withdraw)
+    "resubmitted after the call closed": (
+        lambda w: (
+            _status(w["proposal"], Proposal.Status.WITHDRAWN),
+            _closed(w),
+            services.proposal_resubmit(user=w["speaker"], proposal=w["proposal"]),
+        ),
+        Kind.CONFLICT,
+        "The call for talks is closed, so a withdrawn proposal cannot be resubmitted.",
+        None,
+    ),
+    "resubmitted while not withdrawn": (
+        lambda w: services.proposal_resubmit(user=w["speaker"], proposal=w["proposal"]),
+        Kind.CONFLICT, "Only a withdrawn proposal can be resubmitted.", None,
+    ),
+    "resubmitted by someone else": (
+        lambda w: services.proposal_resubmit(
+            user=w["member"], proposal=_status(w["proposal"], Proposal.Status.WITHDRAWN)
+        ),
+        Kind.NOT_FOUND, "No proposal found.", None,
+    ),
     # co-speakers
     "co-speaker invited to a declined proposal": (
         lambda w: (_status(w["proposal"], Proposal.Status.DECLINED), _invite(w, "x@y.co")),

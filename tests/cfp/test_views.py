@@ -1,5 +1,6 @@
 """Call-for-talks pages: htmx partials and 422s, plain POST redirects, rate limits, photos."""
 
+import json
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -285,7 +286,10 @@ def test_voting_htmx_toggle_updates_count(client, voting_proposal, member):
     assert response.status_code == 200
     assert 'aria-pressed="true"' in html
     assert '<span class="block text-2xl font-bold">1</span>' in html
-    assert response["HX-Trigger"] == '{"votesChanged": {}}'
+    assert json.loads(response["HX-Trigger"]) == {
+        "announce": {"message": f"Your vote for “{voting_proposal.title}” is in."},
+        "votesChanged": {},
+    }
     assert ProposalVote.objects.filter(user=member).count() == 1
 
 
