@@ -33,7 +33,8 @@ PUBLIC = {
 # Signed-in members only (their own things).
 MEMBER = {
     "cfp:idea_vote", "cfp:idea_delete", "cfp:proposal_create", "cfp:my_proposals",
-    "cfp:proposal_detail", "cfp:proposal_edit", "cfp:proposal_withdraw", "cfp:proposal_resubmit", "cfp:proposal_vote",
+    "cfp:proposal_detail", "cfp:proposal_edit", "cfp:proposal_withdraw", "cfp:proposal_vote",
+    "cfp:proposal_resubmit",
     "cfp:co_speaker_invite", "cfp:co_speaker_remove", "cfp:speaker_profile", "rsvp:create",
     "rsvp:guests", "rsvp:cancel", "rsvp:my_events", "rsvp:ticket", "live:question_create",
     "live:question_vote", "organise:index", "organise:invitation_accept", "profile",
