@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.decorators.cache import cache_control
+from django.views.generic import RedirectView
 
 from meetups import views as meetup_views
 
@@ -10,7 +14,15 @@ handler404 = "portal.views.page_not_found"
 # 503 when the database is unreachable, else 500; both show the request id.
 handler500 = "portal.health.server_error"
 
+# Browsers ask for /favicon.ico where a page names no icon (the API's docs, a plain-text
+# answer): send them to the portal's SVG. The static name carries a hash that changes with the
+# file, so the redirect itself is cached for a day, the file for a year (whitenoise).
+favicon = cache_control(public=True, max_age=24 * 3600)(
+    RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))
+)
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", meetup_views.home, name="home"),
     path("", include("meetups.urls")),
     path("", include("cfp.urls")),

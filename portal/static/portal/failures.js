@@ -3,8 +3,8 @@
 // htmx swaps 2xx, 409, 422 and 429 (base.html's responseHandling); anything else used to end
 // silently: a network error or a timeout (htmx:sendError, htmx:timeout) or a 403/404/5xx
 // (htmx:responseError). Each now writes a message into the page's one role="alert" region
-// (#request-failure, in templates/components/messages.html) with a button: Retry re-issues a
-// GET; a write is never re-sent behind the person's back (a lost answer may hide a saved
+// (#request-failure, in templates/components/messages.html) with a button: Retry re-issues the
+// GETs that failed; a write is never re-sent behind the person's back (a lost answer may hide a saved
 // change), so its button fetches the current state and the message asks them to try again.
 //
 // State heals: after a network failure, the next answer that gets through, the browser's
@@ -28,8 +28,8 @@
   }
 
   function clearSuccess() {
-    // Success messages (Django messages and swapped notices) in the page's messages area.
-    document.querySelectorAll("#messages [role=status]").forEach(function (message) {
+    // Earlier messages (Django messages and swapped notices) in the page's messages area.
+    document.querySelectorAll("#messages [data-message]").forEach(function (message) {
       message.remove();
     });
   }
@@ -63,11 +63,28 @@
     };
   }
 
+  // Reads that failed since they last succeeded, one per element: a page event such as
+  // portal:refresh can start several (the RSVP panel and its phone bar), and Retry re-issues
+  // them all, not only the last one told.
+  var failedReads = [];
+  function forgetRead(source) {
+    failedReads = failedReads.filter(function (read) { return read.source !== source; });
+  }
+  function retryReads() {
+    var reads = failedReads;
+    failedReads = [];
+    reads.forEach(function (read) {
+      if (read.source.isConnected) {
+        htmx.ajax("GET", read.path, { source: read.source, target: read.target });
+      }
+    });
+  }
+
   function retryOrRefresh(request) {
     if (request.verb === "get" && request.path && request.source && request.source.isConnected) {
-      return function () {
-        htmx.ajax("GET", request.path, { source: request.source, target: request.target });
-      };
+      forgetRead(request.source);
+      failedReads.push(request);
+      return retryReads;
     }
     return refresh;
   }
@@ -114,6 +131,7 @@
 
   document.addEventListener("htmx:afterRequest", function (event) {
     if (!event.detail.successful) { return; }
+    forgetRead(event.detail.elt);
     clearFailure();
     if (disconnected) {
       disconnected = false;
