@@ -15,13 +15,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from meetups.models import Event
+from meetups.models import Event, Talk
 from portal import observability
 from rsvp.selectors import event_attendance_counts
 
 from . import selectors
 from .coalesce import Coalescer
-from .hub import counts_key, event_group, hub, qa_key, stage_key
+from .hub import counts_key, event_group, follow_key, hub, qa_key, stage_key
 
 PRESENTER_TOP = 5
 
@@ -37,14 +37,22 @@ def _stamp() -> str:
 
 
 def publish(
-    *, event_id: int, key: str, frames: dict[str, str], revision: int | None = None
+    *,
+    event_id: int,
+    key: str,
+    frames: dict[str, str],
+    revision: int | None = None,
+    merge: bool = False,
 ) -> None:
-    """One layer message to the event's group: one per process that has sockets for it."""
+    """One layer message to the event's group: one per process that has sockets for it.
+    `merge`: new state for the audiences in `frames` only (see Hub.accept)."""
     layer = get_channel_layer()
     if layer is None:
         return
     group = event_group(event_id)
     message = {"type": "live.frames", "key": key, "frames": frames, "revision": revision}
+    if merge:
+        message["merge"] = True
     observability.broadcast_sent(key)
     # In a server process the hub's loop sends it without this request waiting for it; a
     # process with no sockets (a worker, a shell) sends it here.
@@ -53,12 +61,15 @@ def publish(
 
 
 def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> dict[str, str]:
-    """The Q&A lists of one scope for every audience and sort order (one query)."""
+    """The Q&A lists of one scope for every audience and sort order, with the scope's title
+    (a page that follows the stage shows whichever talk's Q&A it was last sent)."""
     questions = selectors.qa_questions(event_id=event.pk, talk_id=talk_id)
     pinned_id = selectors.pinned_question_id(event=event)
     read_only = selectors.qa_is_read_only(event=event)
+    talk = Talk.objects.filter(pk=talk_id, event=event).first() if talk_id else None
     base = {
         "event": event,
+        "talk": talk,
         "qa_url": qa_url(event),
         "read_only": read_only,
         "voting_open": not read_only,
@@ -69,7 +80,7 @@ def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> d
     states = {sort: selectors.qa_state(questions=questions, sort=sort) for sort in selectors.SORTS}
     frames = {
         "presenter": render_to_string(
-            "live/fragments.html#presenter_top",
+            "live/fragments.html#presenter_frame",
             {
                 **base,
                 "top": [q for q in states["top"].open if q.pk != pinned_id][:PRESENTER_TOP],
@@ -95,13 +106,25 @@ def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> d
 
 
 def render_stage_frames(*, event: Event, stamp: str = "") -> dict[str, str]:
+    """The stage (current talk, pinned question) and whether the Q&A takes questions, for
+    each audience: the live page's heading and notice, the presenter's stage, and the
+    dashboard's stage card alone (it has no heading of ours: every id pushed must exist)."""
     state = selectors.live_state_get(event=event)
-    context = {"event": event, "live": state, "stamp": stamp, "qa_url": qa_url(event)}
+    context = {
+        "event": event,
+        "live": state,
+        "stamp": stamp,
+        "qa_url": qa_url(event),
+        "read_only": selectors.qa_is_read_only(event=event),
+        "running": selectors.event_is_running(event=event),
+    }
+    status = render_to_string("live/fragments.html#live_status", context)
+    organiser = render_to_string("live/fragments.html#stage", {**context, "audience": "organiser"})
     return {
-        "public": render_to_string("live/fragments.html#stage", {**context, "audience": "public"}),
-        "organiser": render_to_string(
-            "live/fragments.html#stage", {**context, "audience": "organiser"}
-        ),
+        "public": render_to_string("live/fragments.html#stage", {**context, "audience": "public"})
+        + status,
+        "organiser": organiser + status,
+        "dashboard": organiser,
         "presenter": render_to_string("live/fragments.html#presenter_stage", context),
     }
 
@@ -122,29 +145,40 @@ def add_counts_extra(render: Callable[..., dict[str, str]]) -> None:
 def render_counts_frames(*, event_id: int, stamp: str = "", detail: bool = True) -> dict[str, str]:
     counts = event_attendance_counts(event_id=event_id)
     everyone = render_to_string("live/fragments.html#counts", {"counts": counts, "stamp": stamp})
-    frames = {"*": everyone}
+    # The projector shows no counts (and has no #live-counts for htmx to swap).
+    frames = {"*": everyone, "presenter": ""}
     for extra in _counts_extras:
         for audience, html in extra(event_id=event_id, detail=detail).items():
-            frames[audience] = frames.get(audience, everyone) + html
+            # An extra's audience gets its own page's fragments only: ids of live's counts
+            # are not on that page (htmx would log oobErrorNoTarget for each).
+            frames[audience] = frames.get(audience, "") + html
     return frames
 
 
 def qa_changed(*, event_id: int, talk_id: int | None) -> None:
-    """Broadcast one Q&A's whole current state to everyone watching it."""
+    """Broadcast one Q&A's whole current state to everyone watching it (rendered once; also
+    to the pages that follow the stage when this is the Q&A on stage)."""
     stamp = _stamp()
     revision = selectors.live_revision(event_id=event_id)
     event = Event.objects.get(pk=event_id)
     frames = render_qa_frames(event=event, talk_id=talk_id, stamp=stamp)
     publish(event_id=event_id, key=qa_key(event_id, talk_id), frames=frames, revision=revision)
+    if selectors.live_state_get(event=event).current_talk_id == talk_id:
+        publish(event_id=event_id, key=follow_key(event_id), frames=frames, revision=revision)
 
 
-def stage_changed(*, event_id: int) -> None:
-    """Broadcast the current talk and the pinned question."""
+def stage_changed(*, event_id: int, talk_switched: bool = False) -> None:
+    """Broadcast the current talk, the pinned question and whether questions are taken;
+    after a talk switch, also the new talk's Q&A to the pages that follow the stage."""
     stamp = _stamp()
     revision = selectors.live_revision(event_id=event_id)
     event = Event.objects.get(pk=event_id)
     frames = render_stage_frames(event=event, stamp=stamp)
     publish(event_id=event_id, key=stage_key(event_id), frames=frames, revision=revision)
+    if talk_switched:
+        talk_id = selectors.live_state_get(event=event).current_talk_id
+        qa = render_qa_frames(event=event, talk_id=talk_id, stamp=stamp)
+        publish(event_id=event_id, key=follow_key(event_id), frames=qa, revision=revision)
 
 
 def _send_counts(event_id: int, detail: bool) -> None:
@@ -153,6 +187,16 @@ def _send_counts(event_id: int, detail: bool) -> None:
         key=counts_key(event_id),
         frames=render_counts_frames(event_id=event_id, stamp=_stamp(), detail=detail),
     )
+
+
+def question_counts_changed(*, event_id: int) -> None:
+    """Questions were asked or moderated: the counts extras (the organiser dashboard's "asked",
+    "answered", its summary) are re-sent to their own audiences only; live's counts did not
+    change, so the room's sockets get nothing."""
+    frames = render_counts_frames(event_id=event_id, stamp=_stamp(), detail=False)
+    frames.pop("*", None)
+    if frames:
+        publish(event_id=event_id, key=counts_key(event_id), frames=frames, merge=True)
 
 
 # A rush of RSVPs for one event becomes a few counts broadcasts a second, not one per RSVP.

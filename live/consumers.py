@@ -22,7 +22,7 @@ from portal.errors import ServiceError, not_found
 from portal.numbers import parse_id
 
 from . import broadcast, selectors
-from .hub import Connection, counts_key, hub, qa_key, stage_key
+from .hub import Connection, counts_key, follow_key, hub, qa_key, stage_key
 from .rules import can_moderate, can_present
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ CLOSE_MALFORMED = 4400
 CLOSE_BINARY = 4415
 CLOSE_TOO_BIG = 4009
 MAX_QUERY_STRING = 200
+# `?qa=stage`: the Q&A of whatever is on stage, moving with it (see hub.follow_key).
+FOLLOW = "stage"
 
 
 def max_frame_bytes() -> int:
@@ -60,7 +62,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.connection = Connection(
             send=self.base_send,
             event_id=event_id,
-            keys=(stage_key(event_id), counts_key(event_id), qa_key(event_id, talk_id)),
+            keys=(stage_key(event_id), counts_key(event_id), self._qa_key(event_id, talk_id)),
             audience=audience,
             sort=sort,
         )
@@ -70,13 +72,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await hub.attach(self.connection)
         await self._send_full_state(event_id, talk_id)
 
+    @staticmethod
+    def _qa_key(event_id: int, talk_id: int | str | None) -> str:
+        return follow_key(event_id) if talk_id == FOLLOW else qa_key(event_id, talk_id)
+
     async def _refuse_handshake(self, error: ServiceError) -> None:
         # Before accepting: the handshake answers 403 and nothing is registered.
         await self.close(code=error.close_code)
 
-    async def _validate(self) -> tuple[int, int | None, str, str]:
-        """(event id, talk id, audience, sort); a ServiceError for a socket the URL does not
-        name (a room, a Q&A, a view that is not there, for this person: NOT_FOUND)."""
+    async def _validate(self) -> tuple[int, int | str | None, str, str]:
+        """(event id, talk id or FOLLOW, audience, sort); a ServiceError for a socket the URL
+        does not name (a room, a Q&A, a view that is not there, for this person: NOT_FOUND)."""
         event_id = self.scope["url_route"]["kwargs"]["event_id"]
         raw = self.scope.get("query_string", b"")
         if len(raw) > MAX_QUERY_STRING:
@@ -87,19 +93,23 @@ class LiveConsumer(AsyncWebsocketConsumer):
         view = (query.get("view") or ["live"])[0]
         if sort not in selectors.SORTS or view not in ("live", "presenter", "dashboard"):
             raise not_found("No such view.")
-        talk_id = None if scope_value == "event" else parse_id(scope_value)
+        if scope_value == FOLLOW:
+            talk_id = FOLLOW
+        else:
+            talk_id = None if scope_value == "event" else parse_id(scope_value)
         if talk_id is None and scope_value != "event":
             raise not_found("No such Q&A.")
         audience = await self._audience(event_id, talk_id, view)
         return event_id, talk_id, audience, sort
 
     @database_sync_to_async
-    def _audience(self, event_id: int, talk_id: int | None, view: str) -> str:
+    def _audience(self, event_id: int, talk_id: int | str | None, view: str) -> str:
         """Which frames this person gets, by the live rules (`live.rules`): the organiser's
         (moderation lists, who asked anonymously) only for those who may moderate."""
         user = self.scope.get("user") or AnonymousUser()
         event = selectors.event_get_live_by_id(event_id=event_id, user=user)
-        if talk_id is not None and not selectors.talk_is_at_event(event=event, talk_id=talk_id):
+        chosen = talk_id not in (None, FOLLOW)
+        if chosen and not selectors.talk_is_at_event(event=event, talk_id=talk_id):
             raise not_found("No such talk at this event.")
         if view == "presenter":
             if not can_present(user, event):
@@ -112,13 +122,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return "dashboard"
         return "organiser" if can_moderate(user, event) else "public"
 
-    async def _send_full_state(self, event_id: int, talk_id: int | None) -> None:
+    async def _send_full_state(self, event_id: int, talk_id: int | str | None) -> None:
         conn = self.connection
         parts = []
         for key, render in (
             (stage_key(event_id), "stage"),
             (counts_key(event_id), "counts"),
-            (qa_key(event_id, talk_id), "qa"),
+            (self._qa_key(event_id, talk_id), "qa"),
         ):
             version, frames = hub.snapshot(key)
             if frames is None:
@@ -133,12 +143,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send(text_data="".join(parts))
 
     @database_sync_to_async
-    def _render(self, what: str, event_id: int, talk_id: int | None) -> dict[str, str]:
+    def _render(self, what: str, event_id: int, talk_id: int | str | None) -> dict[str, str]:
         if what == "counts":
             return broadcast.render_counts_frames(event_id=event_id, detail=False)
         event = Event.objects.get(pk=event_id)
         if what == "stage":
             return broadcast.render_stage_frames(event=event)
+        if talk_id == FOLLOW:
+            talk_id = selectors.live_state_get(event=event).current_talk_id
         return broadcast.render_qa_frames(event=event, talk_id=talk_id)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:

@@ -40,11 +40,9 @@ class CurrentTalkForm(forms.Form):
 class LiveSettingsForm(forms.ModelForm):
     class Meta:
         model = LiveState
-        fields = ["premoderate", "accepting_questions"]
-        labels = {
-            "premoderate": "Approve questions before the room sees them",
-            "accepting_questions": "Taking questions",
-        }
+        # Live mode (taking questions) is its own switch: "Start/Stop live mode".
+        fields = ["premoderate"]
+        labels = {"premoderate": "Approve questions before the room sees them"}
 
 
 class TalkQASettingsForm(forms.Form):

@@ -58,6 +58,12 @@ def qa_key(event_id: int, talk_id: int | None) -> str:
     return f"qa:{int(event_id)}:{'event' if talk_id is None else int(talk_id)}"
 
 
+def follow_key(event_id: int) -> str:
+    """The Q&A of whatever is on stage (a talk, or the event between talks): pages opened
+    without choosing a Q&A follow the stage, so a talk switch brings them the new talk's."""
+    return f"qa:{int(event_id)}:stage"
+
+
 def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 
@@ -84,9 +90,10 @@ class Connection:
         """This socket's text among a broadcast's frames: audience:sort, audience, then the
         audience it extends (a dashboard sees what organisers see, plus its own), or all."""
         for audience in (self.audience, *AUDIENCE_EXTENDS.get(self.audience, ())):
-            text = frames.get(f"{audience}:{self.sort}") or frames.get(audience)
-            if text:
-                return text
+            for name in (f"{audience}:{self.sort}", audience):
+                if name in frames:
+                    # An empty frame: nothing of this broadcast is on that audience's page.
+                    return frames[name] or None
         return frames.get("*")
 
 
@@ -250,9 +257,16 @@ class Hub:
                 await asyncio.sleep(0.5)
                 continue
             if message.get("type") == "live.frames":
-                self.accept(message["key"], message["frames"], message.get("revision"))
+                self.accept(
+                    message["key"],
+                    message["frames"],
+                    message.get("revision"),
+                    merge=bool(message.get("merge")),
+                )
 
-    def accept(self, key: str, frames: dict[str, str], revision: int | None = None) -> None:
+    def accept(
+        self, key: str, frames: dict[str, str], revision: int | None = None, *, merge: bool = False
+    ) -> None:
         """Take a broadcast: it is the key's state now; write it out as soon as possible.
 
         Frames are whole state, so if an older broadcast of the same key is still waiting
@@ -261,6 +275,10 @@ class Hub:
 
         With several processes, broadcasts can arrive out of commit order: a frame whose
         revision is older than one this hub already took for the key is dropped.
+
+        `merge`: the frames are new state for some audiences only (the dashboard's question
+        counts, carried on the counts key): they replace those audiences' frames in the key's
+        state, and only sockets of those audiences are written to.
         """
         if revision is not None:
             if revision < self.revisions.get(key, -1):
@@ -268,7 +286,15 @@ class Hub:
                 return
             self.revisions[key] = revision
         self.versions[key] += 1
-        self.snapshots[key] = (time.monotonic(), frames)
+        if merge:
+            cached = self.snapshots.get(key)
+            if cached is not None:
+                self.snapshots[key] = (cached[0], {**cached[1], **frames})
+            waiting = self._pending.get(key)
+            if waiting is not None:
+                frames = {**waiting, **frames}
+        else:
+            self.snapshots[key] = (time.monotonic(), frames)
         if self._pending.pop(key, None) is not None:
             self.superseded += 1
         self._pending[key] = frames

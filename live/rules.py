@@ -11,7 +11,7 @@ Objects: an `Event`, or anything of one event (a `Question`, a `Talk`).
 
 import rules
 
-from meetups.models import Event
+from meetups.models import Event, Talk
 from meetups.rules import can_view_event, is_group_organiser
 
 from .models import Question
@@ -34,6 +34,15 @@ def is_live_organiser(user, obj) -> bool:
 
 
 @rules.predicate
+def is_event_speaker(user, obj) -> bool:
+    """Speaks at this event (a speaker profile of theirs is on one of its talks)."""
+    event = _event_of(obj)
+    if event is None or not user.is_authenticated:
+        return False
+    return Talk.objects.filter(event=event, speakers__user=user).exists()
+
+
+@rules.predicate
 def is_question_visible(user, question: Question) -> bool:
     """In the room: neither waiting for approval nor hidden."""
     return question.status == Question.Status.VISIBLE
@@ -44,8 +53,9 @@ can_vote = rules.is_authenticated & can_view_live & is_question_visible
 # Approve, hide, restore, answer and pin questions; set the stage and the Q&A settings; see the
 # moderation lists and who asked anonymously (the organiser audience of pages and sockets).
 can_moderate = is_live_organiser
-# The projector's view: the pinned question and the top questions, for whoever sees the room.
-can_present = can_view_live
+# The projector's view (the pinned question and the top questions, large): for those who run
+# the room or speak in it, not every attendee. The live page shows its link on this rule too.
+can_present = can_view_live & (is_live_organiser | is_event_speaker)
 
 rules.add_perm("live.view", can_view_live)
 rules.add_perm("live.ask", can_ask)

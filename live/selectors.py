@@ -64,6 +64,17 @@ def live_state_get(*, event: Event) -> LiveState:
     return state or LiveState(event=event)
 
 
+def live_mode_on(*, event: Event, state: LiveState | None = None, now=None) -> bool:
+    """Whether the room is live: taking questions, the event not over, and either running or
+    started early by an organiser ("Start live mode" saves the event's live state)."""
+    if qa_is_read_only(event=event, now=now):
+        return False
+    state = state if state is not None else live_state_get(event=event)
+    if not state.accepting_questions:
+        return False
+    return state.pk is not None or event_is_running(event=event, now=now)
+
+
 def live_revision(*, event_id: int) -> int:
     """How many changes the room has seen; read before rendering, so a frame's data is at
     least as new as its revision."""

@@ -47,9 +47,15 @@ def _announce_qa(question: Question) -> None:
     _after_commit(broadcast.qa_changed, event_id=question.event_id, talk_id=question.talk_id)
 
 
-def _announce_stage(event_id: int) -> None:
+def _announce_stage(event_id: int, *, talk_switched: bool = False) -> None:
     _bump_revision(event_id)
-    _after_commit(broadcast.stage_changed, event_id=event_id)
+    _after_commit(broadcast.stage_changed, event_id=event_id, talk_switched=talk_switched)
+
+
+def _announce_question_counts(event_id: int) -> None:
+    """Questions asked, answered, waiting: the organiser dashboard shows them beside the
+    counts, so a change to them re-sends the counts extras to the dashboards."""
+    _after_commit(broadcast.question_counts_changed, event_id=event_id)
 
 
 def clean_question_text(text: str) -> str:
@@ -108,6 +114,7 @@ def question_create(
             status=Question.Status.PENDING if premoderate else Question.Status.VISIBLE,
         )
         _announce_qa(question)
+        _announce_question_counts(event.pk)
     return question
 
 
@@ -179,6 +186,7 @@ def _moderate(question: Question, user: AbstractBaseUser, **changes) -> Question
             setattr(question, name, value)
         question.save(update_fields=list(changes))
         _announce_qa(question)
+        _announce_question_counts(question.event_id)
         if question.status != Question.Status.VISIBLE or question.is_answered:
             # A hidden or answered question cannot stay pinned as "now answering".
             unpinned = LiveState.objects.filter(
@@ -245,15 +253,28 @@ def question_pin(*, question: Question | None, event: Event, user: AbstractBaseU
 
 
 def live_current_talk_set(*, event: Event, talk: Talk | None, user: AbstractBaseUser) -> LiveState:
-    """Say which talk is on now (None: between talks). Broadcasts the stage."""
+    """Say which talk is on now (None: between talks); a question pinned from another talk is
+    unpinned. Broadcasts the stage, and the new talk's Q&A to the pages that follow the stage
+    (presenter, members, dashboard)."""
     with transaction.atomic():
         _require_moderator(user, event)
         if talk is not None and talk.event_id != event.pk:
             raise not_found("No such talk at this event.")
         state = _state_for_update(event)
         state.current_talk = talk
-        state.save(update_fields=["current_talk", "updated_at"])
-        _announce_stage(event.pk)
+        fields = ["current_talk", "updated_at"]
+        pinned = state.pinned_question
+        if (
+            pinned is not None
+            and pinned.talk_id is not None
+            and pinned.talk_id != state.current_talk_id
+        ):
+            # The last talk's question is not "now answering" for the next speaker.
+            state.pinned_question = None
+            fields.append("pinned_question")
+            _announce_qa(pinned)
+        state.save(update_fields=fields)
+        _announce_stage(event.pk, talk_switched=True)
     return state
 
 
@@ -279,6 +300,20 @@ def live_settings_update(
         state.save(update_fields=["premoderate", "accepting_questions", "updated_at"])
         _announce_stage(event.pk)
     return state
+
+
+def live_mode_set(*, event: Event, user: AbstractBaseUser, on: bool) -> LiveState:
+    """Start or stop live mode: whether the room may ask questions (organisers). The one
+    switch behind "Start live mode" / "Stop live mode" on the live page and the dashboard.
+
+    Broadcasts the stage (every open live page shows the Ask form again, or that the live
+    Q&A has ended) when it changed.
+    """
+    _require_moderator(user, event)
+    state = selectors.live_state_get(event=event)
+    return live_settings_update(
+        event=event, user=user, premoderate=state.premoderate, accepting_questions=on
+    )
 
 
 def talk_qa_settings_update(

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/live/stage/", views.stage_update, name="stage_update"),
     path("events/<slug:slug>/live/settings/", views.settings_update, name="settings_update"),
+    path("events/<slug:slug>/live/mode/", views.mode_update, name="mode_update"),
     path(
         "events/<slug:slug>/live/talks/<slug:talk_slug>/settings/",
         views.talk_settings_update,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meetups.models import Event
 from portal.errors import ServiceError, invalid, not_found
-from portal.http import login_redirect
+from portal.http import announce, login_redirect
 from portal.ratelimit import check_rate
 from rsvp.selectors import event_attendance_counts
 
@@ -24,6 +24,9 @@ from . import broadcast, selectors, services
 from .forms import CurrentTalkForm, LiveSettingsForm, QuestionForm, TalkQASettingsForm
 from .models import Question
 from .rules import can_ask, can_moderate, can_present, can_vote
+
+# `?qa=stage` (or no `qa`): the Q&A of whatever is on stage, following it when it changes.
+FOLLOW = "stage"
 
 
 def _scope_slug(talk) -> str:
@@ -37,19 +40,21 @@ def _live_url(event: Event, scope: str = "", sort: str = "") -> str:
 
 
 def _scope_from_request(event: Event, live, value: str | None):
-    if value is None:
+    if value in (None, FOLLOW):
         # No choice made: follow whatever is on stage.
         return live.current_talk if live.current_talk_id else None
     return selectors.talk_for_scope(event=event, talk_slug=value)
 
 
-def _ws_url(event: Event, talk, sort: str, view: str = "live") -> str:
-    query = urlencode({"qa": talk.pk if talk else "event", "sort": sort, "view": view})
+def _ws_url(event: Event, talk, sort: str, view: str = "live", following: bool = False) -> str:
+    scope = FOLLOW if following else (talk.pk if talk else "event")
+    query = urlencode({"qa": scope, "sort": sort, "view": view})
     return f"/ws/events/{event.pk}/live/?{query}"
 
 
 def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> dict:
     live = selectors.live_state_get(event=event)
+    following = request.GET.get("qa") in (None, FOLLOW)
     talk = _scope_from_request(event, live, request.GET.get("qa"))
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "top"
     moderator = can_moderate(request.user, event)
@@ -61,21 +66,26 @@ def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> 
         "qa_url": broadcast.qa_url(event),
         "live": live,
         "talk": talk,
-        "scope": _scope_slug(talk),
+        "scope": FOLLOW if following else _scope_slug(talk),
+        "following": following,
         "sort": sort,
         "qa": qa,
         "top": [q for q in qa.open if q.pk != live.pinned_question_id][: broadcast.PRESENTER_TOP],
         "pinned_id": live.pinned_question_id,
         "read_only": read_only,
+        "closed": not read_only and not live.accepting_questions,
         "voting_open": not read_only,
         "can_moderate": moderator,
         "can_ask": can_ask(request.user, event),
+        # Organisers always may (the rule's first half); asked only for everyone else.
+        "can_present": moderator or can_present(request.user, event),
+        "live_on": selectors.live_mode_on(event=event, state=live),
         "audience": "presenter"
         if view == "presenter"
         else ("organiser" if moderator else "public"),
         "counts": event_attendance_counts(event_id=event.pk),
         "my_votes": selectors.question_ids_voted(user=request.user, event_id=event.pk),
-        "ws_url": _ws_url(event, talk, sort, view),
+        "ws_url": _ws_url(event, talk, sort, view, following),
         "running": selectors.event_is_running(event=event),
         "heartbeat_seconds": int(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 25)),
     }
@@ -91,6 +101,7 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
             event=event, initial={"talk": context["live"].current_talk_id}
         )
         context["settings_form"] = LiveSettingsForm(instance=context["live"])
+        context["mode_url"] = reverse("live:mode_update", kwargs={"slug": event.slug})
         if talk := context["talk"]:
             current = selectors.talk_premoderate(talk=talk)
             value = {True: "yes", False: "no"}.get(current, "")
@@ -102,6 +113,7 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
 def presenter(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_live(slug=slug, user=request.user)
     if not can_present(request.user, event):
+        # The projector's page is for those who run the room or speak in it.
         raise not_found("No event found.")
     return render(request, "live/presenter.html", _page_context(request, event, view="presenter"))
 
@@ -114,12 +126,17 @@ def _moderated_event(request: HttpRequest, slug: str) -> Event:
     return event
 
 
-def _flash(request: HttpRequest, event: Event, text: str, *, status: int = 200, error=False):
-    """htmx: the status line (and my votes); without JS: a message and back to the page."""
+def _flash(
+    request: HttpRequest, event: Event, text: str, *, status: int = 200, error=False, undo=None
+):
+    """htmx: the status line (and my votes), with an Undo button when `undo` is the URL that
+    reverses the action; without JS: a message and back to the page (where a hidden question
+    has its Restore button)."""
     if request.htmx:
         context = {
             "event": event,
             "flash": text,
+            "undo_url": undo,
             "error": error,
             "my_votes": selectors.question_ids_voted(user=request.user, event_id=event.pk),
         }
@@ -135,17 +152,16 @@ def _refused(request: HttpRequest, event: Event, error: ServiceError) -> HttpRes
 def _question_form_answer(
     request: HttpRequest, event: Event, form: QuestionForm, status: int
 ) -> HttpResponse:
-    """The form again with its errors: in place for htmx, as messages on the page otherwise."""
+    """The form again with its errors: in place for htmx (focus goes to the error, which
+    replaces any earlier "Thanks"), as messages on the page otherwise."""
     if not request.htmx:
         for error in form.errors.get("__all__", []) + form.errors.get("text", []):
             messages.error(request, error)
-        return redirect(_live_url(event, form.data.get("qa", "")))
-    return render(
-        request,
-        "live/live_page.html#question_form",
-        {"event": event, "form": form, "read_only": False, "can_ask": can_ask(request.user, event)},
-        status=status,
-    )
+        scope = form.data.get("qa", "")
+        return redirect(_live_url(event, "" if scope == FOLLOW else scope))
+    context = {"event": event, "form": form, "read_only": False, "failed": True}
+    context["can_ask"] = can_ask(request.user, event)
+    return render(request, "live/live_page.html#question_form", context, status=status)
 
 
 @require_POST
@@ -156,7 +172,11 @@ def question_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = QuestionForm(request.POST)
     if not form.is_valid():
         return _question_form_answer(request, event, form, status=422)
-    talk = selectors.talk_for_scope(event=event, talk_slug=form.cleaned_data["qa"])
+    scope = form.cleaned_data["qa"]
+    if scope == FOLLOW:
+        talk = selectors.live_state_get(event=event).current_talk
+    else:
+        talk = selectors.talk_for_scope(event=event, talk_slug=scope)
     try:
         check_rate(request, "live.question")
         question = services.question_create(
@@ -174,13 +194,15 @@ def question_create(request: HttpRequest, slug: str) -> HttpResponse:
         if question.status == Question.Status.PENDING
         else "Thanks! Your question is up."
     )
+    following = scope == FOLLOW
     if not request.htmx:
         messages.success(request, done)
-        return redirect(_live_url(event, _scope_slug(talk)))
-    fresh = QuestionForm(initial={"qa": _scope_slug(talk)})
+        return redirect(_live_url(event, "" if following else _scope_slug(talk)))
+    fresh = QuestionForm(initial={"qa": FOLLOW if following else _scope_slug(talk)})
     context = {"event": event, "form": fresh, "done": done, "read_only": False}
     context["can_ask"] = can_ask(request.user, event)
-    return render(request, "live/live_page.html#question_form", context)
+    # Announced through the page's lasting #announcer, not a live region in the fragment.
+    return announce(render(request, "live/live_page.html#question_form", context), done)
 
 
 @require_POST
@@ -237,7 +259,10 @@ def question_moderate(request: HttpRequest, slug: str, pk: int, action: str) -> 
         service(question=question, user=request.user)
     except ServiceError as error:
         return _refused(request, event, error)
-    return _flash(request, event, done)
+    undo = None
+    if action == "hide":  # destructive for the asker: offered back at once, in place
+        undo = reverse("live:question_moderate", args=[event.slug, question.pk, "restore"])
+    return _flash(request, event, done, undo=undo)
 
 
 @require_POST
@@ -253,17 +278,41 @@ def stage_update(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
+    """Pre-moderation (live mode itself has its own switch: `mode_update`)."""
     event = _moderated_event(request, slug)
     form = LiveSettingsForm(request.POST)
     if not form.is_valid():
         return _refused(request, event, invalid("Those settings did not make sense."))
+    state = selectors.live_state_get(event=event)
     services.live_settings_update(
         event=event,
         user=request.user,
         premoderate=form.cleaned_data["premoderate"],
-        accepting_questions=form.cleaned_data["accepting_questions"],
+        accepting_questions=state.accepting_questions,
     )
     return _flash(request, event, "Q&A settings saved.")
+
+
+MODE_DONE = {
+    "on": "Live mode on: the room can ask questions.",
+    "off": "Live mode off: the live Q&A has ended.",
+}
+
+
+@require_POST
+def mode_update(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start or stop live mode (`state=on|off`): the same switch and words as the dashboard."""
+    event = _moderated_event(request, slug)
+    state = request.POST.get("state")
+    if state not in MODE_DONE:
+        return _refused(request, event, invalid("Choose on or off."))
+    services.live_mode_set(event=event, user=request.user, on=state == "on")
+    if not request.htmx:
+        messages.success(request, MODE_DONE[state])
+        return redirect(_live_url(event))
+    context = {"event": event, "live_on": state == "on", "mode_url": request.path}
+    response = render(request, "live/live_page.html#mode_control", context)
+    return announce(response, MODE_DONE[state])
 
 
 @require_POST

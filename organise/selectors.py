@@ -253,6 +253,8 @@ class Summary:
     top_talks: list[Talk]
 
     recorded_attendance: int | None = None
+    # No-shows mean something only once the event has started (before, nobody is checked in).
+    started: bool = True
 
     @property
     def attendance(self) -> int:
@@ -267,12 +269,18 @@ class Summary:
 
 
 def event_summary(
-    *, event: Event, counts: dict | None = None, questions: dict | None = None
+    *,
+    event: Event,
+    counts: dict | None = None,
+    questions: dict | None = None,
+    now: datetime | None = None,
 ) -> Summary:
     """After the event: RSVPs, no-shows, attendance, questions and the talks by votes.
 
-    No-shows are going RSVPs nobody checked in; four queries (fewer given counts, questions).
+    No-shows are going RSVPs nobody checked in (`started` says whether the event has begun,
+    before which the page leaves them out); four queries (fewer given counts, questions).
     """
+    now = now or timezone.now()
     counts = counts or event_attendance_counts(event_id=event.pk)
     no_shows = Rsvp.objects.filter(
         event_id=event.pk, status=Rsvp.Status.GOING, checked_in_at__isnull=True
@@ -293,6 +301,7 @@ def event_summary(
         questions=questions or question_counts(event=event),
         top_talks=talks,
         recorded_attendance=event.recorded_attendance,
+        started=event.starts_at <= now,
     )
 
 

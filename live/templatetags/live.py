@@ -9,8 +9,11 @@ TALK_QA_LIMIT = 100
 
 @register.simple_tag
 def event_is_live(event) -> bool:
-    """Whether the event is on right now (no queries: its own times and status)."""
-    return selectors.event_is_running(event=event)
+    """Whether to link the live page: the event is on now, or live mode was started early
+    (at most one query, none for an event that is over)."""
+    if selectors.event_is_running(event=event):
+        return True
+    return selectors.live_mode_on(event=event)
 
 
 @register.inclusion_tag("live/talk_qa.html")

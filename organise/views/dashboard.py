@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from live import selectors as live_selectors
+from live.broadcast import qa_url
 from live.forms import CurrentTalkForm
 from live.services import live_current_talk_set
+from live.views import MODE_DONE
 from meetups.models import Event
 from portal.errors import ServiceError, invalid, not_found
-from portal.http import login_required
+from portal.http import announce, login_required
 
 from .. import charts, selectors, services
 from ._common import T, dashboard_url, event_for
@@ -55,22 +57,29 @@ def _qa_context(reads: _Reads) -> dict:
     request, event = reads.request, reads.event
     state = reads.live_state()
     scope = request.GET.get("qa")
-    if scope is None:
+    # No choice (or "stage"): the Q&A of whatever is on stage, following a talk switch.
+    following = scope in (None, "stage")
+    if following:
         talk = state.current_talk if state.current_talk_id else None
     else:
         talk = live_selectors.talk_for_scope(event=event, talk_slug=scope)
     questions = live_selectors.qa_questions(event_id=event.pk, talk_id=talk.pk if talk else None)
     read_only = live_selectors.qa_is_read_only(event=event)
-    ws_query = urlencode({"qa": talk.pk if talk else "event", "sort": "top", "view": "dashboard"})
+    ws_scope = "stage" if following else (talk.pk if talk else "event")
+    ws_query = urlencode({"qa": ws_scope, "sort": "top", "view": "dashboard"})
     return {
         "live": state,
         "talk": talk,
-        "scope": talk.slug if talk else "event",
+        "scope": "stage" if following else (talk.slug if talk else "event"),
+        "qa_url": qa_url(event),
+        "pinned_id": state.pinned_question_id,
         "qa": live_selectors.qa_state(questions=questions, sort="top"),
         "read_only": read_only,
         "voting_open": not read_only,
         "audience": "organiser",
-        "my_votes": frozenset(),
+        # The organiser's own votes, so the buttons say pressed (and pressing one takes it back
+        # only when it really is theirs).
+        "my_votes": live_selectors.question_ids_voted(user=request.user, event_id=event.pk),
         "sort": "top",
         "ws_url": f"/ws/events/{event.pk}/live/?{ws_query}",
         "heartbeat_seconds": int(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 25)),
@@ -97,6 +106,9 @@ def _panel_context(request: HttpRequest, event: Event, name: str, reads=None) ->
         context |= {
             "stats": reads.stats(),
             "live": state,
+            "live_on": live_selectors.live_mode_on(event=event, state=state),
+            # Offered only when the service would accept it (not after the start, say).
+            "rsvps_openable": services.rsvp_window_open_problem(event=event) is None,
             "talk_form": CurrentTalkForm(event=event, initial={"talk": state.current_talk_id}),
         }
     elif name == "summary":
@@ -155,7 +167,9 @@ def _quick_action(
     context = _panel_context(request, organised_event, "actions")
     context |= {"flash": done, "error": status != 200}
     if request.htmx:
-        return render(request, T + "dashboard.html#panel_actions", context, status=status)
+        response = render(request, T + "dashboard.html#panel_actions", context, status=status)
+        # Said once through the page's #announcer; focus stays on the pressed control.
+        return announce(response, done)
     return render(request, T + "panel.html", context | {"panel": "actions"}, status=status)
 
 
@@ -185,9 +199,8 @@ def action_live(request: HttpRequest, group: str, event: str) -> HttpResponse:
         if state not in ("on", "off"):
             raise invalid("Choose on or off.")
         services.live_mode_set(event=organised_event, user=request.user, on=state == "on")
-        if state == "on":
-            return "Live mode on: the room can ask questions."
-        return "Live mode off: questions are paused."
+        # The live page's switch says the same (one control, one wording).
+        return MODE_DONE[state]
 
     return _quick_action(request, group, event, act)
 

@@ -59,7 +59,7 @@ def test_question_posted_through_a_reaches_socket_on_b(server_db, redis_url, tmp
             servers.stop(proc_b)
     finally:
         servers.stop(proc_a)
-    assert received.count("Posted through A, seen on B?") == 1
+    assert received.count("Posted through A, seen on B?") == 2  # and its vote label
 
 
 async def _post_on_a_listen_on_b(data: dict, port_a: int, port_b: int) -> str:

@@ -73,20 +73,34 @@ def test_a_drafts_room_is_its_organisers_only_on_every_route(group, cast, who):
         assert (live_socket, presenter_socket) == ((False, 4404), (False, 4404))
 
 
-@pytest.mark.parametrize("who", PEOPLE)
-def test_everyone_who_sees_the_room_may_present_it(running_event, member, cast, who):
+@pytest.mark.parametrize("who", (*PEOPLE, "speaker"))
+def test_only_organisers_and_speakers_may_present(running_event, member, cast, who):
+    """Guards the presenter view (page, socket and the live page's link to it) against being
+    offered to every attendee: only those who run the room or speak at the event get it."""
+    from tests.factories import make_speaker
+
+    speaker_user = make_user(username="the-speaker")
+    make_talk(event=running_event, slug="their-talk", speakers=[make_speaker(user=speaker_user)])
+    cast = {**cast, "speaker": speaker_user}
     question = Question.objects.create(event=running_event, author=member, text="Top of the room")
 
     page = client_for(cast[who]).get(_url(running_event, "presenter/?qa=event"))
-    connected, _code, frame = socket(running_event, cast[who], view="presenter")
+    live_page = client_for(cast[who]).get(_url(running_event)).content.decode()
+    connected, code, frame = socket(running_event, cast[who], view="presenter")
 
-    assert page.status_code == 200
-    assert page.content.decode().count(question.text) == 1
-    assert connected is True
-    assert frame.count('id="presenter-top"') == 1
-    assert frame.count(question.text) == 1
-    # The projector shows the room, never the moderation lists.
-    assert frame.count('id="qa-queue"') == 0
+    if who in ("organiser", "speaker"):
+        assert page.status_code == 200
+        assert page.content.decode().count(question.text) == 1
+        assert live_page.count(">Presenter view</a>") == 1
+        assert (connected, code) == (True, None)
+        assert frame.count('id="presenter-top"') == 1
+        assert frame.count(question.text) == 1
+        # The projector shows the room, never the moderation lists.
+        assert frame.count('id="qa-queue"') == 0
+    else:
+        assert page.status_code == 404
+        assert live_page.count(">Presenter view</a>") == 0
+        assert (connected, code) == (False, 4404)
 
 
 # -- may moderate (live.moderate) -------------------------------------------------------------

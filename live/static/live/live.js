@@ -3,9 +3,14 @@
 //   everyone, so "pressed" comes from this person's own data: #my-votes in the page, or the
 //   newer copy each vote response puts in #qa-flash, the response's own target, because an
 //   out-of-band swap can miss when a push has just replaced the button that sent it);
-// - keep keyboard focus on "the same" button when a push replaces the list it was in;
+// - follow live mode: hide the Ask form while the pushed #qa-closed says the Q&A has ended;
+// - announce what changed on stage (pinned question, talk, live mode) and a question newly
+//   answered, once each, via #announcer (counts and lists are not live regions);
+// - Pause / Resume (WCAG 2.2.2): while paused, pushes are kept (the newest of each kind) and
+//   applied on resume;
 // - show whether the socket is connected and the page has the current state;
 // - reconnect after the server closed for a stopped heartbeat (a sleeping tab) or a restart.
+// Keeping focus across pushes is portal/a11y.js's job (data-focus-key on our buttons).
 (function () {
   "use strict";
 
@@ -18,12 +23,59 @@
     });
   }
 
+  function say(text) {
+    if (window.portalAnnounce && text) { window.portalAnnounce(text); }
+  }
+
   function setConnection(state, text) {
     var status = document.getElementById("live-connection");
     if (status && status.dataset.state !== state) {
       status.dataset.state = state;
       status.textContent = text;
     }
+  }
+
+  // Live mode: the Ask form is shown only while the room takes questions.
+  function followLiveMode() {
+    var notice = document.querySelector("#qa-closed [data-qa-closed]");
+    var form = document.getElementById("question-form");
+    if (!form || !document.getElementById("qa-closed")) { return; }
+    var hadFocus = form.contains(document.activeElement);
+    form.hidden = !!notice;
+    if (notice && hadFocus) { notice.focus(); }
+  }
+
+  // Stage changes are announced once, when their key changes (not on the first state).
+  var stageKey = null;
+  function announceStage() {
+    var marker = document.querySelector("#live-stage [data-stage-key]");
+    if (!marker) { return; }
+    var key = marker.dataset.stageKey;
+    if (stageKey !== null && key !== stageKey) { say(marker.dataset.stageSay); }
+    stageKey = key;
+  }
+
+  // A question newly in the answered list is said once ("Answered: …").
+  var answered = null;
+  function answeredIds() {
+    var ids = new Map();
+    document.querySelectorAll("#qa-answered [data-question]").forEach(function (item) {
+      var text = item.querySelector("p.break-words");
+      ids.set(item.dataset.question, text ? text.textContent.trim().slice(0, 80) : "");
+    });
+    return ids;
+  }
+  var scope = null;
+  function announceAnswered() {
+    if (!document.getElementById("qa-answered")) { return; }
+    var now = answeredIds();
+    var scopeNow = (document.getElementById("qa-scope") || {}).textContent;
+    // Another Q&A (a talk switch): its answered list is not news.
+    if (scope !== scopeNow) { answered = null; scope = scopeNow; }
+    if (answered !== null) {
+      now.forEach(function (text, id) { if (!answered.has(id)) { say("Answered: " + text); } });
+    }
+    answered = now;
   }
 
   // Pushed lists and my own vote responses both re-render buttons: re-mark after any change.
@@ -34,26 +86,77 @@
       requestAnimationFrame(function () { pending = false; markVotes(); });
     }
   }
+
+  // -- Pause / Resume ----------------------------------------------------------------------
+  var paused = false;
+  var held = new Map(); // which ids a push swaps -> its newest text (whole state per kind)
+  var replaying = false;
+  function kindOf(text) {
+    var ids = [];
+    text.replace(/<[a-z0-9]+\s[^>]*?\bid="([^"]+)"[^>]*hx-swap-oob/gi, function (_m, id) { ids.push(id); });
+    return ids.sort().join(" ");
+  }
+  function pauseButton() { return document.getElementById("live-pause"); }
+  function showPause() {
+    var button = pauseButton();
+    if (!button) { return; }
+    button.textContent = paused ? "Resume updates" + (held.size ? " (" + held.size + " waiting)" : "") : "Pause updates";
+    button.setAttribute("aria-pressed", paused ? "true" : "false");
+  }
+  function resume() {
+    paused = false;
+    var texts = Array.from(held.values());
+    held.clear();
+    replaying = true;
+    try {
+      texts.forEach(function (text) { htmx.swap(document.body, text, { swapStyle: "none" }); });
+    } finally {
+      replaying = false;
+    }
+    afterPush();
+    showPause();
+  }
+
+  function afterPush() {
+    markVotes();
+    followLiveMode();
+    announceStage();
+    announceAnswered();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    var root = document.getElementById("live-root");
+    var root = document.getElementById("live-root") || document.getElementById("dashboard");
     if (root) {
       new MutationObserver(scheduleMark).observe(root, { childList: true, subtree: true });
     }
-  });
-  var focusKey = null;
-  document.addEventListener("htmx:wsBeforeMessage", function () {
-    var active = document.activeElement;
-    focusKey = active && active.dataset ? active.dataset.focusKey || null : null;
-  });
-  document.addEventListener("htmx:wsAfterMessage", function () {
-    if (focusKey && !(document.activeElement && document.activeElement.dataset &&
-                      document.activeElement.dataset.focusKey === focusKey)) {
-      var again = document.querySelector('[data-focus-key="' + focusKey + '"]');
-      if (again) { again.focus(); }
+    var button = pauseButton();
+    if (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (paused) { resume(); } else { paused = true; showPause(); say("Live updates paused."); }
+      });
     }
-    focusKey = null;
+    var marker = document.querySelector("#live-stage [data-stage-key]");
+    stageKey = marker ? marker.dataset.stageKey : null;
+    if (document.getElementById("qa-answered")) {
+      answered = answeredIds();
+      scope = (document.getElementById("qa-scope") || {}).textContent;
+    }
   });
-  document.addEventListener("htmx:wsAfterMessage", markVotes);
+
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    if (!paused || replaying) { return; }
+    var text = event.detail.message;
+    // "Online now" alone is not a re-sort; let it through.
+    var kind = kindOf(text);
+    if (kind === "live-online") { return; }
+    held.delete(kind);
+    held.set(kind, text);
+    event.preventDefault();
+    showPause();
+  });
+
+  document.addEventListener("htmx:wsAfterMessage", afterPush);
   document.addEventListener("htmx:afterSettle", markVotes);
   // "Live" once the state the server sends on every (re)connect has been swapped in, not at
   // the socket's open: until then the page shows what it was rendered (or last pushed) with.
