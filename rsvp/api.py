@@ -31,6 +31,10 @@ class RsvpIn(Schema):
     guests: int = Field(0, ge=0, le=MAX_GUESTS_INPUT)
 
 
+class RsvpCreateIn(RsvpIn):
+    listed: bool = Field(True, description="Shown by name on the event's list of who's going.")
+
+
 class CheckInIn(Schema):
     rsvp_id: int | None = None
     token: str | None = Field(None, max_length=64)
@@ -96,11 +100,13 @@ def event_attendance(request: HttpRequest, slug: str):
     response={200: RsvpOut, 201: RsvpOut, **error_responses(403, 404, 409, 422, 429)},
     auth=write_auth,
 )
-def rsvp_create(request: HttpRequest, slug: str, payload: RsvpIn):
+def rsvp_create(request: HttpRequest, slug: str, payload: RsvpCreateIn):
     """RSVP going (201), or join the waitlist when full. Repeating it changes nothing (200)."""
     check_rate(request, "rsvp.write")
     event = selectors.event_get_for_rsvp(slug=slug, user=request.auth)
-    result = services.rsvp_create(event=event, user=request.auth, guests=payload.guests)
+    result = services.rsvp_create(
+        event=event, user=request.auth, guests=payload.guests, listed=payload.listed
+    )
     return Status(201 if result.changed else 200, result.rsvp)
 
 

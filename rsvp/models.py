@@ -86,6 +86,10 @@ class Rsvp(models.Model):
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # "Show me on the list of who's going": each person chooses per RSVP, changeable later.
+    listed = models.BooleanField(
+        default=True, help_text="Shown by name on the event page's list of who's going."
+    )
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -93,6 +97,14 @@ class Rsvp(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The door checks people in one by one: `checked_in_at` is the RSVP's own person, this is
+    # how many of their guests are in (guests may arrive before or after them).
+    guests_checked_in = models.PositiveSmallIntegerField(default=0)
+    # Registered at the door (`rsvp.services.door.door_walk_in`): the person has no account of
+    # their own (an inactive user holds the name), so their email, if given, is kept here
+    # rather than on that user, where it would block them signing up with it later.
+    is_walk_in = models.BooleanField(default=False)
+    walk_in_email = models.EmailField(blank=True)
     ticket_token = models.CharField(max_length=64, unique=True, default=new_ticket_token)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -106,6 +118,10 @@ class Rsvp(models.Model):
             models.CheckConstraint(
                 condition=Q(checked_in_at__isnull=True) | Q(status="going"),
                 name="rsvp_only_going_checks_in",
+            ),
+            models.CheckConstraint(
+                condition=Q(guests_checked_in=0) | Q(status="going"),
+                name="rsvp_only_going_guests_check_in",
             ),
         ]
         indexes = [models.Index(fields=["event", "status", "queued_at"])]

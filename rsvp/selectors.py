@@ -5,7 +5,7 @@ What a person may not see answers NOT_FOUND (`portal.errors`), on pages and the 
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -19,9 +19,12 @@ from portal.errors import not_found
 from .models import Rsvp, RsvpSettings, seats_going
 from .rules import can_check_in, can_rsvp
 from .services import rsvp_window_problem
+from .services.door import attendee_name, people_checked_in
 
 SEARCH_MAX_LENGTH = 100
 CHECK_IN_RESULTS = 30
+GOING_LIST_NAMES = 24  # the panel names at most this many; the rest are "and N more"
+UNDO_CANCEL_WINDOW = timedelta(minutes=30)  # how long the panel offers to undo a cancellation
 
 
 def _counts(prefix: str = "") -> dict:
@@ -36,7 +39,8 @@ def _counts(prefix: str = "") -> dict:
         "going": seats_going(prefix),
         "going_rsvps": Count(f"{prefix}pk", filter=Q(**{status: Rsvp.Status.GOING})),
         "waitlisted": sum_people(Q(**{status: Rsvp.Status.WAITLISTED})),
-        "checked_in": sum_people(Q(**{f"{prefix}checked_in_at__isnull": False})),
+        # People actually in: each RSVP's own person and guests are checked in separately.
+        "checked_in": people_checked_in(prefix),
     }
 
 
@@ -69,10 +73,18 @@ class Panel:
     guest_choices: list[int]
     can_rsvp: bool = False  # rsvp.rules.can_rsvp: else the panel offers to log in
     can_check_in: bool = False  # rsvp.rules.can_check_in: the panel links to the door
+    can_undo: bool = False  # a cancellation recent enough to offer "Undo"
+    # Who's going, by name: only people who chose to be listed, shown to signed-in viewers.
+    going_people: list[Rsvp] | None = None
 
     @property
     def is_full(self) -> bool:
         return self.counts["seats_left"] <= 0
+
+    @property
+    def going_more(self) -> int:
+        """People going who are not named: guests, hidden people and those past the limit."""
+        return max(self.counts["going"] - len(self.going_people or ()), 0)
 
     @property
     def cutoff(self) -> datetime:
@@ -80,16 +92,26 @@ class Panel:
 
 
 def rsvp_panel(*, event: Event, user: AbstractBaseUser, now: datetime | None = None) -> Panel:
-    """The panel's state in at most four queries (settings, counts, own RSVP, position)."""
+    """The panel's state in at most five queries (settings, counts, own RSVP, position, who's
+    going)."""
     now = now or timezone.now()
     settings = RsvpSettings.objects.filter(event_id=event.pk).first() or RsvpSettings(event=event)
     counts = event_attendance_counts(event_id=event.pk)
     rsvp = None
     position = None
+    going_people = None
     if user.is_authenticated:
         rsvp = Rsvp.objects.filter(event_id=event.pk, user_id=user.pk).first()
         if rsvp and rsvp.is_waitlisted:
             position = waitlist_position(rsvp=rsvp)
+        if counts["going_rsvps"]:
+            going_people = going_list(event=event)
+    can_undo = bool(
+        rsvp
+        and rsvp.status == Rsvp.Status.CANCELLED
+        and rsvp.cancelled_at
+        and now - rsvp.cancelled_at <= UNDO_CANCEL_WINDOW
+    )
     return Panel(
         event=event,
         settings=settings,
@@ -100,7 +122,33 @@ def rsvp_panel(*, event: Event, user: AbstractBaseUser, now: datetime | None = N
         guest_choices=list(range(settings.guests_allowed + 1)),
         can_rsvp=can_rsvp(user, event),
         can_check_in=can_check_in(user, event),
+        can_undo=can_undo,
+        going_people=going_people,
     )
+
+
+def going_list(*, event: Event, limit: int = GOING_LIST_NAMES) -> list[Rsvp]:
+    """The first `limit` going RSVPs whose people chose to be listed, in arrival order, with
+    their users; one query. Hidden people (`listed=False`) are never fetched."""
+    return list(
+        Rsvp.objects.going()
+        .filter(event_id=event.pk, listed=True)
+        .select_related("user")
+        .order_by("queued_at", "pk")[:limit]
+    )
+
+
+def rsvp_statuses(*, user: AbstractBaseUser, event_ids: list[int]) -> dict[int, str]:
+    """The viewer's RSVP status ("going" or "waitlisted") per event, for a list of event cards;
+    one query whatever the number of cards, none for an anonymous viewer."""
+    if not user.is_authenticated or not event_ids:
+        return {}
+    rows = (
+        Rsvp.objects.active()
+        .filter(user_id=user.pk, event_id__in=event_ids)
+        .values_list("event_id", "status")
+    )
+    return dict(rows)
 
 
 def waitlist_position(*, rsvp: Rsvp) -> int:
@@ -149,6 +197,7 @@ def attendee_list(*, event: Event, status: str = "") -> QuerySet[Rsvp]:
     match status:
         case "going" | "waitlisted" | "cancelled":
             rsvps = rsvps.filter(status=status)
+        # The RSVP's own person (the one with an email); their guests are counted apart.
         case "checked_in":
             rsvps = rsvps.filter(checked_in_at__isnull=False)
         case "not_checked_in":
@@ -159,24 +208,30 @@ def attendee_list(*, event: Event, status: str = "") -> QuerySet[Rsvp]:
 # The attendee download, here once for every page that offers one (the door's attendee list,
 # the organiser's dashboard): `portal.csv_export.csv_response(header=..., rows=...)`.
 ATTENDEE_CSV_HEADER = [
-    "name",
-    "username",  # the only name of people who signed up without one
+    "name",  # the display name, else the username, else the email's local part
+    "username",
     "email",
     "status",
     "guests",
     "seats",
     "rsvp_at",
-    "checked_in_at",
+    "checked_in_at",  # the RSVP's own person (guests are counted on the door's totals)
 ]
 
 
+def attendee_email(rsvp: Rsvp) -> str:
+    """A walk-in's email is on the RSVP (their placeholder user has none)."""
+    return rsvp.walk_in_email if rsvp.is_walk_in else rsvp.user.email
+
+
 def attendee_csv_rows(*, event: Event, status: str = "") -> Iterator[tuple]:
-    """The rows under ATTENDEE_CSV_HEADER, streamed from one query."""
+    """The rows under ATTENDEE_CSV_HEADER, streamed from one query. Times are written by
+    `portal.csv_export` in the event's zone, to the second."""
     for rsvp in attendee_list(event=event, status=status).iterator(chunk_size=500):
         yield (
-            rsvp.user.get_full_name(),
+            attendee_name(rsvp.user),
             rsvp.user.get_username(),
-            rsvp.user.email,
+            attendee_email(rsvp),
             rsvp.status,
             rsvp.guests,
             rsvp.seats,
@@ -185,22 +240,33 @@ def attendee_csv_rows(*, event: Event, status: str = "") -> Iterator[tuple]:
         )
 
 
-def check_in_search(*, event: Event, query: str = "") -> list[Rsvp]:
-    """Going RSVPs matching a name, username or email (not yet checked in first)."""
-    rsvps = Rsvp.objects.going().filter(event_id=event.pk).select_related("user")
+def _matching(rsvps: QuerySet[Rsvp], query: str) -> QuerySet[Rsvp]:
     query = query.strip()[:SEARCH_MAX_LENGTH]
-    if query:
-        rsvps = rsvps.filter(
-            Q(user__username__icontains=query)
-            | Q(user__email__icontains=query)
-            | Q(user__first_name__icontains=query)
-            | Q(user__last_name__icontains=query)
-        )
-    return list(
-        rsvps.order_by(F("checked_in_at").asc(nulls_first=True), "user__username")[
-            :CHECK_IN_RESULTS
-        ]
+    if not query:
+        return rsvps
+    return rsvps.filter(
+        Q(user__username__icontains=query)
+        | Q(user__email__icontains=query)
+        | Q(walk_in_email__icontains=query)
+        | Q(user__first_name__icontains=query)
+        | Q(user__last_name__icontains=query)
     )
+
+
+def check_in_search(*, event: Event, query: str = "") -> list[Rsvp]:
+    """Going RSVPs matching a name, username or email (not yet checked in first); one query."""
+    rsvps = _matching(Rsvp.objects.going().filter(event_id=event.pk), query)
+    return list(
+        rsvps.select_related("user").order_by(
+            F("checked_in_at").asc(nulls_first=True), "user__username"
+        )[:CHECK_IN_RESULTS]
+    )
+
+
+def door_waitlist(*, event: Event, query: str = "") -> list[Rsvp]:
+    """Waitlisted RSVPs matching the door's search, in queue order; one query."""
+    rsvps = _matching(Rsvp.objects.waitlisted().filter(event_id=event.pk), query)
+    return list(rsvps.select_related("user")[:CHECK_IN_RESULTS])
 
 
 def rsvp_get_for_event(*, event: Event, rsvp_id: int) -> Rsvp:

@@ -7,7 +7,12 @@ are `portal.errors.ServiceError` with a kind. Emails go out as tasks after commi
 email never undoes the change it is about.
 """
 
-from .actions import live_mode_set, rsvp_window_close, rsvp_window_open
+from .actions import (
+    live_mode_set,
+    rsvp_window_close,
+    rsvp_window_open,
+    rsvp_window_open_problem,
+)
 from .events import (
     RESERVED_SLUGS,
     EventFields,
@@ -47,5 +52,6 @@ __all__ = [
     "organiser_remove",
     "rsvp_window_close",
     "rsvp_window_open",
+    "rsvp_window_open_problem",
     "venue_create",
 ]

@@ -15,20 +15,30 @@ from ..rules import require_organiser
 from ._common import announce_counts
 
 
+def rsvp_window_open_problem(*, event: Event, now: datetime | None = None) -> str | None:
+    """Why "Open RSVPs" would be refused now, or None when it can be offered. The one rule:
+    `rsvp_window_open` refuses with it, and the dashboard offers the button only without it."""
+    now = now or timezone.now()
+    if event.is_cancelled:
+        return "This event is cancelled; RSVPs stay closed."
+    if event.status != Event.Status.PUBLISHED:
+        return "Publish the event first."
+    if now >= event.starts_at:
+        return "The event has started; RSVPs stay closed."
+    return None
+
+
 def rsvp_window_open(*, event: Event, user: AbstractBaseUser, now: datetime | None = None) -> None:
     """Open RSVPs now (until the event starts): clears a future opening or a past closing.
 
     Re-broadcasts the dashboard's RSVP numbers after commit. Built here on the RSVP app's
-    settings model (it has no service for the window yet).
+    settings model (it has no service for the window yet). Refused (CONFLICT) for the reason
+    `rsvp_window_open_problem` gives.
     """
     require_organiser(user, event)
     now = now or timezone.now()
-    if event.is_cancelled:
-        raise conflict("This event is cancelled; RSVPs stay closed.")
-    if event.status != Event.Status.PUBLISHED:
-        raise conflict("Publish the event first.")
-    if now >= event.starts_at:
-        raise conflict("The event has started; RSVPs stay closed.")
+    if problem := rsvp_window_open_problem(event=event, now=now):
+        raise conflict(problem)
     settings, _ = RsvpSettings.objects.get_or_create(event=event)
     if settings.opens_at and settings.opens_at > now:
         settings.opens_at = now

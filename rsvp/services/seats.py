@@ -126,9 +126,18 @@ def _promote_locked(*, event: Event, settings: RsvpSettings, now: datetime) -> l
 
 
 def rsvp_create(
-    *, event: Event, user: AbstractBaseUser, guests: int = 0, now: datetime | None = None
+    *,
+    event: Event,
+    user: AbstractBaseUser,
+    guests: int = 0,
+    listed: bool = True,
+    now: datetime | None = None,
 ) -> RsvpResult:
     """RSVP `user` as going if `1 + guests` seats are free, else put them on the waitlist.
+
+    `listed`: whether they appear by name on the event page's list of who's going. Undoing a
+    cancellation is this call with the cancelled RSVP's guests: a seat if one is still free,
+    else the back of the waitlist (the result's status says which).
 
     Idempotent: an existing going or waitlisted RSVP is returned unchanged (changed=False), so a
     double click or a replayed POST does nothing. A cancelled RSVP is reopened at the back of the
@@ -163,6 +172,7 @@ def rsvp_create(
         rsvp = existing or Rsvp(event=locked, user=user)
         rsvp.status = status
         rsvp.guests = guests
+        rsvp.listed = listed
         # Taken under the lock, so queue order is the order in which requests got it.
         rsvp.queued_at = timezone.now()
         rsvp.promoted_at = None
@@ -219,6 +229,21 @@ def rsvp_guests_change(
         _promote_locked(event=event, settings=settings, now=now)
         _after_commit_announce(event.pk)
     rsvp.refresh_from_db()
+    return RsvpResult(rsvp, changed=True)
+
+
+def rsvp_listed_set(*, rsvp_id: int, user: AbstractBaseUser, listed: bool) -> RsvpResult:
+    """Show or hide one's own name on the event's list of who's going. No seat moves, so no
+    event lock and no email; after commit `attendance_changed` (the list is on live pages)."""
+    rsvp = Rsvp.objects.select_related("event").filter(pk=rsvp_id, user_id=user.pk).first()
+    if rsvp is None:
+        raise not_found("No such RSVP.")
+    if rsvp.listed == listed:
+        return RsvpResult(rsvp, changed=False)
+    with transaction.atomic():
+        rsvp.listed = listed
+        rsvp.save(update_fields=["listed", "updated_at"])
+        _after_commit_announce(rsvp.event_id)
     return RsvpResult(rsvp, changed=True)
 
 

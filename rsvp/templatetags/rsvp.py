@@ -17,6 +17,46 @@ def rsvp_panel(context, event: Event) -> dict:
     return {**panel_context(request, event), "csrf_token": context.get("csrf_token")}
 
 
+@register.simple_tag(takes_context=True)
+def rsvp_panel_context(context, event: Event) -> dict:
+    """`{% rsvp_panel_context event as rsvp %}`: the panel's context once, for a page that shows
+    both the panel (`{% include "rsvp/panel.html" with panel=rsvp.panel form=rsvp.form %}`) and
+    its phone bar (`"rsvp/panel.html#sticky"`)."""
+    return panel_context(context["request"], event)
+
+
+@register.simple_tag(takes_context=True)
+def rsvp_statuses(context, *event_lists) -> dict[int, str]:
+    """`{% rsvp_statuses upcoming recent as statuses %}`: the viewer's RSVP status per event
+    of the given events or lists of events, in one query (`selectors.rsvp_statuses`)."""
+    ids = []
+    for item in event_lists:
+        if isinstance(item, Event):
+            ids.append(item.pk)
+        elif item:
+            ids.extend(event.pk for event in item)
+    return selectors.rsvp_statuses(user=context["request"].user, event_ids=ids)
+
+
+@register.filter
+def status_of(statuses: dict | None, event: Event) -> str:
+    """`{{ statuses|status_of:event }}`: "going", "waitlisted" or ""."""
+    return (statuses or {}).get(event.pk, "")
+
+
+@register.filter
+def display_name(user) -> str:
+    """The name lists show: the display name (first and last name), else the username."""
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def initials(user) -> str:
+    """Up to two initials of the display name, for an avatar."""
+    words = display_name(user).split()
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
 @register.simple_tag
 def event_attendance(event: Event) -> dict:
     """`{% event_attendance event as counts %}`: going, waitlisted, seats_left... (one query)."""

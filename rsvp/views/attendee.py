@@ -14,12 +14,12 @@ from django_htmx.http import trigger_client_event
 
 from meetups.models import Event
 from portal.errors import ServiceError, invalid, not_found
-from portal.http import login_redirect, login_required
+from portal.http import announce, login_redirect, login_required
 from portal.ratelimit import check_rate
 from portal.refusals import refusal_response
 
 from .. import selectors, services
-from ..forms import GuestsForm
+from ..forms import GuestsForm, ListedForm
 from ..models import Rsvp
 from ..rules import can_rsvp
 
@@ -36,11 +36,15 @@ def panel_context(request: HttpRequest, event: Event, **extra) -> dict:
 
 
 def _panel(request: HttpRequest, event: Event, *, status: int = 200, **extra) -> HttpResponse:
+    """The panel as an htmx answer. Its notice or error is announced through the page's
+    lasting #announcer (`portal.http.announce`), not a live region inside the swapped panel."""
     response = render(
         request, "rsvp/panel.html", panel_context(request, event, **extra), status=status
     )
     if status < 400:
         trigger_client_event(response, RSVP_CHANGED, {"event_id": event.pk})
+    if message := extra.get("error") or extra.get("notice"):
+        announce(response, message)
     return response
 
 
@@ -62,11 +66,15 @@ def _done(request: HttpRequest, event: Event, message: str | None) -> HttpRespon
 
 @require_GET
 def rsvp_panel(request: HttpRequest, slug: str) -> HttpResponse:
-    """The panel alone (htmx refresh); a plain browser goes to the event page."""
+    """The panel alone (htmx refresh), or the phone's bottom bar when that is what asks
+    (`#rsvp-sticky`); a plain browser goes to the event page."""
     event = selectors.event_get_for_rsvp(slug=slug, user=request.user)
     if not request.htmx:
         return redirect(event.get_absolute_url())
-    return render(request, "rsvp/panel.html", panel_context(request, event))
+    template = "rsvp/panel.html"
+    if request.htmx.target == "rsvp-sticky":
+        template += "#sticky"
+    return render(request, template, panel_context(request, event))
 
 
 def _guests_form(request: HttpRequest, event: Event) -> GuestsForm:
@@ -78,6 +86,15 @@ def _guests(form: GuestsForm) -> int:
     if not form.is_valid():
         raise invalid(form.errors["guests"][0], field="guests")
     return form.cleaned_data["guests"]
+
+
+def _listed(request: HttpRequest, *, default: bool) -> bool:
+    """The "Show me on the list of who's going" checkbox. The panel's forms say they carry it
+    (`listed_choice`), since an unticked box sends nothing; other clients keep `default`."""
+    if not request.POST.get("listed_choice"):
+        return default
+    form = ListedForm(request.POST)
+    return form.is_valid() and form.cleaned_data["listed"]
 
 
 def _own_rsvp_id(event: Event, request: HttpRequest) -> int:
@@ -97,16 +114,33 @@ def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_rsvp(request.user, event):  # the event is visible: only a login is missing
         return _back_to_login(request, event)
     form = _guests_form(request, event)
+    # "Undo" after a cancellation posts here too, with the cancelled RSVP's guests: the same
+    # seat service gives a seat if one is still free, else the waitlist, and the notice says which.
+    undo = request.POST.get("undo") == "1"
     try:
         check_rate(request, "rsvp.write")
-        result = services.rsvp_create(event=event, user=request.user, guests=_guests(form))
+        result = services.rsvp_create(
+            event=event,
+            user=request.user,
+            guests=_guests(form),
+            listed=_listed(request, default=True),
+        )
     except ServiceError as error:
         # An invalid form goes back bound, its error next to its field.
         return _refused(request, event, error, form=form if form.errors else None)
     if not result.changed:
         return _done(request, event, None)
     if result.rsvp.is_going:
+        if undo:
+            return _done(request, event, "Cancellation undone: you're going again.")
         return _done(request, event, "You're going! Your ticket is on its way by email.")
+    if undo:
+        return _done(
+            request,
+            event,
+            "Cancellation undone, but your seat went to someone else meanwhile: "
+            "you're on the waitlist.",
+        )
     return _done(request, event, "The event is full, so you're on the waitlist.")
 
 
@@ -122,9 +156,27 @@ def rsvp_guests(request: HttpRequest, slug: str) -> HttpResponse:
         result = services.rsvp_guests_change(
             rsvp_id=rsvp_id, user=request.user, guests=_guests(form)
         )
+        listed = None
+        if request.POST.get("listed_choice"):
+            listed = services.rsvp_listed_set(
+                rsvp_id=rsvp_id, user=request.user, listed=_listed(request, default=True)
+            )
     except ServiceError as error:
         return _refused(request, event, error, form=form if form.errors else None)
-    return _done(request, event, "Guests updated." if result.changed else None)
+    return _done(request, event, _change_notice(result, listed))
+
+
+def _change_notice(guests: services.RsvpResult, listed: services.RsvpResult | None) -> str | None:
+    said = []
+    if guests.changed:
+        said.append("Guests updated.")
+    if listed is not None and listed.changed:
+        said.append(
+            "You're on the list of who's going."
+            if listed.rsvp.listed
+            else "You're no longer on the list of who's going."
+        )
+    return " ".join(said) or None
 
 
 @require_POST
@@ -137,7 +189,12 @@ def rsvp_cancel(request: HttpRequest, slug: str) -> HttpResponse:
         result = services.rsvp_cancel(rsvp_id=_own_rsvp_id(event, request), user=request.user)
     except ServiceError as error:
         return _refused(request, event, error)
-    return _done(request, event, "Your RSVP is cancelled." if result.changed else None)
+    # The panel then offers "Undo" (selectors.UNDO_CANCEL_WINDOW), with or without JavaScript.
+    return _done(
+        request,
+        event,
+        "Your RSVP is cancelled." if result.changed else None,
+    )
 
 
 @login_required

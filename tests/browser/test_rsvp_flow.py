@@ -83,8 +83,8 @@ def test_rsvp_panel_rsvp_change_guests_and_cancel_without_reload(
     panel.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / f"rsvp-panel-going-{size}.png", full_page=True)
 
-    panel.get_by_label("Guests").select_option("2")
-    panel.get_by_role("button", name="Update").click()
+    panel.get_by_label("Guests you bring").select_option("2")
+    panel.get_by_role("button", name="Save changes").click()
     expect(panel).to_contain_text("The event is full, so you can't add guests now.")
     page.screenshot(path=artifacts / f"rsvp-panel-refused-{size}.png", full_page=True)
 
@@ -144,15 +144,15 @@ def test_door_check_in_search_tap_and_undo(signed_in, live_server, scene, artifa
     page.get_by_label("Find a name or email").fill("chen")
     results = page.locator("#check-in-results")
     expect(results.locator("li")).to_have_count(1)
-    results.get_by_role("button", name="chen and 1 guest").click()
+    results.get_by_role("button", name="Chen Smith and 1 guest").click()
 
     expect(totals).to_contain_text("Checked in2")
-    expect(results.get_by_role("button", name="Undo check-in of chen")).to_be_visible()
+    expect(results.get_by_role("button", name="check-in of Chen Smith and 1 guest")).to_be_visible()
     page.get_by_label("Find a name or email").fill("")
     expect(results.locator("li")).to_have_count(3)
     page.screenshot(path=artifacts / f"rsvp-check-in-{size}.png", full_page=True)
 
-    results.get_by_role("button", name="Undo check-in of chen").click()
+    results.get_by_role("button", name="check-in of Chen Smith and 1 guest").click()
     expect(totals).to_contain_text("Checked in0")
     assert page.evaluate("window.__noReload") is True
 

@@ -40,6 +40,7 @@ def rsvp(event: Event, user, *, status="going", guests=0, checked_in=False, days
         guests=guests,
         queued_at=now - timedelta(days=days_ago),
         checked_in_at=now if checked_in else None,
+        guests_checked_in=guests if checked_in else 0,  # the whole party in
     )
     if days_ago:
         Rsvp.objects.filter(pk=r.pk).update(created_at=now - timedelta(days=days_ago))

@@ -388,5 +388,10 @@ def test_event_save_without_a_capacity_change_announces_nothing(
     finally:
         attendance_changed.disconnect(receiver)
 
-    assert callbacks == []
+    # Nothing of the RSVP app's is queued for the rename (live re-renders its stage on any
+    # event save: its own receiver, not an attendance change).
+    def module_of(callback):
+        return getattr(callback, "func", callback).__module__
+
+    assert [module_of(c) for c in callbacks if not module_of(c).startswith("live.")] == []
     assert seen == [small_event.pk]
