@@ -35,7 +35,7 @@ class TalkInline(admin.StackedInline):
     model = Talk
     extra = 0
     fields = [("title", "slug"), "speakers", "abstract", ("duration_minutes", "order"),
-              ("slides_url", "source_url", "video_url")]  # fmt: skip
+              ("slides_url", "source_url", "video_url"), "recording_start_seconds"]  # fmt: skip
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["speakers"]
 

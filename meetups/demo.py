@@ -40,6 +40,8 @@ class DemoTalk:
     duration: int
     slides: str = ""
     source: str = ""
+    # Where the talk starts in the evening's recording, in seconds (the talk page starts there).
+    recording_start: int | None = None
 
 
 RECONNECT_TALKS = [
@@ -53,6 +55,7 @@ RECONNECT_TALKS = [
         "size.",
         25,
         slides="https://docs.google.com/presentation/d/1wxvqZ3Gk8VMaRWrB6mUiMxOC1voc_R-GP52X2p8469w/edit?usp=drive_link",
+        recording_start=75,
     ),
     DemoTalk(
         "Concurrency in Python and Django",
@@ -64,6 +67,7 @@ RECONNECT_TALKS = [
         25,
         slides="https://drive.google.com/file/d/10fXf40SOgZRVBaN3eLb3vPLuFxLwoc0v/view?usp=drive_link",
         source="https://drive.google.com/file/d/17VUKo-7g4Vm7Zj_Jqpk6OHaDIMMHGz_V/view?usp=drive_link",
+        recording_start=1710,
     ),
     DemoTalk(
         "10(8) Simple Techniques to Make Your DRF API Faster",
@@ -73,6 +77,7 @@ RECONNECT_TALKS = [
         "application, chosen for the most gain for the least work.",
         25,
         slides="https://slides.city2code.com/django-drf-performance",
+        recording_start=3345,
     ),
 ]
 
@@ -158,6 +163,7 @@ def _talk(event: Event, demo: DemoTalk, order: int) -> Talk:
             "order": order,
             "slides_url": demo.slides,
             "source_url": demo.source,
+            "recording_start_seconds": demo.recording_start,
         },
     )
     if created and demo.speaker:
@@ -165,10 +171,10 @@ def _talk(event: Event, demo: DemoTalk, order: int) -> Talk:
     return talk
 
 
-def _user(email: str, username: str, *, staff: bool = False):
+def _user(email: str, username: str, *, name: str, staff: bool = False):
     User = get_user_model()
     user, created = User.objects.get_or_create(
-        username=username, defaults={"email": email, "is_staff": staff}
+        username=username, defaults={"email": email, "is_staff": staff, "first_name": name}
     )
     if created:
         user.set_password(ORGANISER_PASSWORD)
@@ -192,9 +198,9 @@ def load_demo(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     Site.objects.update_or_create(pk=1, defaults={"domain": "127.0.0.1:8000", "name": "SyDjango"})
 
-    organiser = _user(ORGANISER_EMAIL, "organiser", staff=True)
+    organiser = _user(ORGANISER_EMAIL, "organiser", name="Olive Organiser", staff=True)
     organiser.groups.add(_organiser_permissions())
-    _user(MEMBER_EMAIL, "member")
+    _user(MEMBER_EMAIL, "member", name="Mia Member")
 
     group, _ = Group.objects.get_or_create(
         slug="sydjango",

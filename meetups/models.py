@@ -4,6 +4,7 @@ import secrets
 import zoneinfo
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -201,6 +202,10 @@ class SpeakerLink(models.Model):
         return f"{self.label}: {self.url}"
 
 
+# A recording of one evening: a day is more than enough, and keeps `t=` links short.
+RECORDING_START_MAX_SECONDS = 24 * 60 * 60
+
+
 class Talk(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
     title = models.CharField(max_length=200, validators=[validate_single_line])
@@ -212,9 +217,22 @@ class Talk(models.Model):
     slides_url = models.URLField(blank=True)
     source_url = models.URLField(blank=True)
     video_url = models.URLField(blank=True)
+    recording_start_seconds = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(RECORDING_START_MAX_SECONDS)],
+        help_text="Where this talk starts in the evening's recording, in seconds "
+        "(used when the talk has no video of its own).",
+    )
 
     class Meta:
         ordering = ["event", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recording_start_seconds__lte=RECORDING_START_MAX_SECONDS),
+                name="talk_recording_start_bounded",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -28,7 +28,27 @@ def youtube_id(url: str) -> str | None:
     return None
 
 
-def privacy_embed_url(url: str) -> str | None:
-    """The youtube-nocookie player URL for a YouTube link (no cookies until play), else None."""
+def privacy_embed_url(url: str, *, start: int | None = None) -> str | None:
+    """The youtube-nocookie player URL for a YouTube link (no cookies until play), else None;
+    `start` seconds in (the player's `start=`)."""
     video = youtube_id(url)
-    return f"https://www.youtube-nocookie.com/embed/{video}" if video else None
+    if not video:
+        return None
+    embed = f"https://www.youtube-nocookie.com/embed/{video}"
+    return f"{embed}?start={start}" if start else embed
+
+
+def watch_url_at(url: str, *, start: int | None = None) -> str:
+    """A link that opens the recording `start` seconds in: for YouTube the canonical watch
+    link with `t=`; any other link is returned as it is (no known way to say a time)."""
+    video = youtube_id(url)
+    if not video or not start:
+        return url
+    return f"https://www.youtube.com/watch?v={video}&t={start}s"
+
+
+def timestamp(seconds: int) -> str:
+    """`1:02:03` or `4:05`: how a start time reads next to a link."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"

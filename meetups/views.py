@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from . import ics, selectors
 from .forms import ArchiveSearchForm
-from .video import privacy_embed_url
+from .video import privacy_embed_url, timestamp, watch_url_at
 
 ARCHIVE_PAGE_SIZE = 10
 HOME_UPCOMING = 6
@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_for_viewer(slug=slug, user=request.user)
-    return render(
+    response = render(
         request,
         "meetups/event_detail.html",
         {
@@ -43,6 +43,10 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "recording_embed_url": privacy_embed_url(event.recording_url),
         },
     )
+    # Signed in, portal.middleware makes the page `private, no-store`; a browser may still
+    # restore it from its back-forward cache, so the page's RSVP panel and bar re-fetch
+    # themselves then (meetups/static/meetups/event_page.js).
+    return response
 
 
 @require_GET
@@ -71,8 +75,13 @@ def event_archive(request: HttpRequest) -> HttpResponse:
 @require_GET
 def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
     talk = selectors.talk_get_public(slug=slug)
-    # A talk without its own video points to the recording of the whole evening.
-    recording_url = talk.video_url or talk.event.recording_url
+    # A talk without its own video points to the recording of the whole evening, at the
+    # talk's own start when the organisers noted it.
+    start = None
+    recording_url = talk.video_url
+    if not recording_url and talk.event.recording_url:
+        start = talk.recording_start_seconds or None
+        recording_url = watch_url_at(talk.event.recording_url, start=start)
     return render(
         request,
         "meetups/talk_detail.html",
@@ -80,7 +89,8 @@ def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "talk": talk,
             "event": talk.event,
             "recording_url": recording_url,
-            "video_embed_url": privacy_embed_url(recording_url),
+            "recording_starts_at": timestamp(start) if start else None,
+            "video_embed_url": privacy_embed_url(recording_url, start=start),
         },
     )
 

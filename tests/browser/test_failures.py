@@ -123,8 +123,8 @@ def test_a_refusal_replaces_an_earlier_success_message(page_for, live_server, sc
     expect(messages).to_contain_text("You're going!")
 
     panel = page.locator("#rsvp-panel")
-    panel.get_by_label("Guests").select_option("2")
-    panel.get_by_role("button", name="Update").click()
+    panel.get_by_label("Guests you bring").select_option("2")
+    panel.get_by_role("button", name="Save changes to my RSVP").click()
     expect(panel).to_contain_text("The event is full, so you can't add guests now.")
     expect(messages).not_to_contain_text("You're going!")
     expect(panel.get_by_role("status")).to_have_count(0)
