@@ -513,6 +513,7 @@ def test_a_refusal_clears_the_earlier_messages(open_page, live_server, member):
     page.goto(live_server.url + EVENT)
     page.locator("#rsvp-panel form").first.evaluate("form => form.submit()")
     expect(page.locator("#messages [data-message]")).to_have_count(1)
+    page.wait_for_function("() => window.htmx !== undefined")  # deferred: after the DOM
     page.evaluate(
         """document.querySelector("main").insertAdjacentHTML("afterbegin",
         '<div id="demo-target"></div><button type="button" id="demo-ask" ' +
