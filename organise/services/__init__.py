@@ -8,7 +8,6 @@ email never undoes the change it is about.
 """
 
 from .actions import (
-    live_mode_set,
     rsvp_window_close,
     rsvp_window_open,
     rsvp_window_open_problem,
@@ -45,7 +44,6 @@ __all__ = [
     "event_publish",
     "event_unpublish",
     "event_update",
-    "live_mode_set",
     "organiser_invitation_accept",
     "organiser_invitation_revoke",
     "organiser_invite",

@@ -5,8 +5,6 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from live.selectors import live_state_get
-from live.services import live_settings_update
 from meetups.models import Event
 from portal.errors import conflict
 from rsvp.models import RsvpSettings
@@ -59,13 +57,3 @@ def rsvp_window_close(*, event: Event, user: AbstractBaseUser, now: datetime | N
     settings.closes_at = now
     settings.save()
     announce_counts(event)
-
-
-def live_mode_set(*, event: Event, user: AbstractBaseUser, on: bool) -> None:
-    """Start or stop live mode: whether the event's Q&A takes questions (live app's service,
-    which broadcasts the change)."""
-    require_organiser(user, event)
-    state = live_state_get(event=event)
-    live_settings_update(
-        event=event, user=user, premoderate=state.premoderate, accepting_questions=on
-    )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from live import selectors as live_selectors
 from live.broadcast import qa_url
 from live.forms import CurrentTalkForm
-from live.services import live_current_talk_set
+from live.services import live_current_talk_set, live_mode_set
 from live.views import MODE_DONE
 from meetups.models import Event
 from portal.errors import ServiceError, invalid, not_found
@@ -198,7 +198,7 @@ def action_live(request: HttpRequest, group: str, event: str) -> HttpResponse:
     def act(organised_event: Event) -> str:
         if state not in ("on", "off"):
             raise invalid("Choose on or off.")
-        services.live_mode_set(event=organised_event, user=request.user, on=state == "on")
+        live_mode_set(event=organised_event, user=request.user, on=state == "on")
         # The live page's switch says the same (one control, one wording).
         return MODE_DONE[state]
 

@@ -14,6 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from live.models import LiveState
+from live.services import live_mode_set
 from meetups.models import Event, Sponsor, Venue
 from organise import services
 from organise.models import AttendeeMessage, OrganiserInvitation
@@ -421,7 +422,7 @@ def test_opening_rsvps_a_moment_before_the_start_is_allowed(w):
 def test_live_mode_keeps_the_events_premoderation(w):
     LiveState.objects.create(event=w.event, premoderate=True, accepting_questions=True)
 
-    services.live_mode_set(event=w.event, user=w.owner, on=False)
+    live_mode_set(event=w.event, user=w.owner, on=False)
 
     state = LiveState.objects.get(event=w.event)
     assert (state.premoderate, state.accepting_questions) == (True, False)
