@@ -13,7 +13,6 @@ from .actions import (
     rsvp_window_open_problem,
 )
 from .events import (
-    RESERVED_SLUGS,
     EventFields,
     duplicate_default_start,
     event_cancel,
@@ -33,7 +32,6 @@ from .organisers import (
 )
 
 __all__ = [
-    "RESERVED_SLUGS",
     "EventFields",
     "attendee_message_check",
     "attendee_message_send",

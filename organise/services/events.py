@@ -17,16 +17,14 @@ from ..rules import require_organiser
 from ._common import after_commit
 
 # Paths under /organise/<group>/ that are pages, not events.
-RESERVED_SLUGS = frozenset({"new-event", "organisers", "invitations", "events"})
 
 CANCEL_REASON_MAX_LENGTH = 500
 
 
 def _event_slug(title: str, starts_at: datetime) -> str:
-    slug = unique_slug(Event, f"{title} {starts_at:%Y-%m}")
-    if slug in RESERVED_SLUGS:
-        slug = unique_slug(Event, f"{slug} event")
-    return slug
+    # Ends in the start's year and month, so it can never be one of the organiser's fixed
+    # paths beside the event slugs ("new-event", "organisers", "invitations", "events").
+    return unique_slug(Event, f"{title} {starts_at:%Y-%m}")
 
 
 @dataclass
