@@ -22,7 +22,8 @@
 
 `python tests/mutmut_run.py scores` prints the score of each module after a run, as the table in
 docs/testing.md; mutants reviewed and found equivalent (no test can tell them from the code)
-are listed in EQUIVALENT below with the reason, and count as neither killed nor survived.
+are listed in tests/mutmut_equivalent.toml with the reason, and count as neither killed nor
+survived.
 
 Each change is checked against the installed mutmut, so an upgrade that moves what it relies
 on fails loudly here rather than quietly mutating less.
@@ -36,6 +37,7 @@ import inspect
 import json
 import os
 import sys
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -141,7 +143,9 @@ def _runner_fastest_tests_first(*args, **kwargs):
 
 
 # Reviewed survivors that no test can kill: the mutant behaves as the code does.
-EQUIVALENT: dict[str, str] = {}
+EQUIVALENT: dict[str, str] = tomllib.loads(
+    (Path(__file__).parent / "mutmut_equivalent.toml").read_text()
+)["equivalent"]
 
 
 def _module_of(mutant: str) -> str:
