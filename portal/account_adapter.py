@@ -69,12 +69,6 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ImmediateHttpResponse(response) from None
 
 
-def display_name(user) -> str:
-    """How allauth names a person in its messages ("Successfully signed in as …"), as every
-    page does: the display name, else (accounts from before it was asked) the username."""
-    return user.get_full_name() or user.get_username()
-
-
 def _seconds_until_allowed(request: HttpRequest, key: str) -> int:
     """When the exhausted limits each have a try free again: their oldest counted failure
     leaves the window (allauth keeps each window's timestamps, newest first)."""

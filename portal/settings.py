@@ -124,6 +124,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "meetups.context_processors.portal_group",
             ],
+            # `{{ user|display_name }}` everywhere: one way to name a person (portal/people.py).
+            "builtins": ["portal.templatetags.people"],
         },
     },
 ]
@@ -240,7 +242,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 # one password; the username is made up (portal/account_adapter.py) and never asked.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
-ACCOUNT_USER_DISPLAY = "portal.account_adapter.display_name"
+ACCOUNT_USER_DISPLAY = "portal.people.display_name"
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed logins: 10 a minute per IP address, and 5 in any 5 minutes per IP address and account

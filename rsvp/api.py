@@ -17,6 +17,7 @@ from portal.api_auth import member_auth, write_auth
 from portal.api_errors import error_responses
 from portal.errors import invalid, not_found
 from portal.pagination import PagePagination
+from portal.people import display_name
 from portal.ratelimit import check_rate
 
 from . import selectors, services
@@ -76,7 +77,7 @@ class AttendeeOut(Schema):
 
     @staticmethod
     def resolve_name(obj: Rsvp) -> str:
-        return obj.user.get_full_name()
+        return display_name(obj.user)
 
 
 class AttendanceOut(Schema):

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from meetups.models import Speaker, SpeakerLink, unique_slug
 from portal.errors import forbidden, invalid
+from portal.people import display_name
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 # Checked against the file's first bytes, never its name or the browser's claimed type.
@@ -79,5 +80,5 @@ def speaker_ensure(*, user: AbstractBaseUser) -> Speaker:
     speaker = Speaker.objects.filter(user=user).first()
     if speaker:
         return speaker
-    name = user.get_full_name() or user.get_username()
+    name = display_name(user)
     return Speaker.objects.create(user=user, name=name, slug=unique_slug(Speaker, name))

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.errors import ServiceError, not_found
 from portal.http import htmx_redirect, login_required, safe_next
+from portal.people import display_name
 
 from .. import selectors, services
 from ..forms import SpeakerProfileForm
@@ -42,7 +43,7 @@ def speaker_profile(request: HttpRequest) -> HttpResponse:
         return render(request, template, context, status=status)
     initial = SpeakerProfileForm.initial_for(speaker)
     if not initial:
-        initial = {"name": request.user.get_full_name() or request.user.get_username()}
+        initial = {"name": display_name(request.user)}
     return render(
         request,
         "cfp/speaker_profile.html",

@@ -20,6 +20,7 @@ from django.utils import dateformat, timezone
 
 from meetups.models import Event
 from portal.errors import conflict, invalid, not_found
+from portal.people import display_name
 from portal.text import require_email_address, require_single_line
 
 from ..models import Rsvp
@@ -42,10 +43,8 @@ def people_checked_in(prefix: str = "") -> Coalesce:
     )
 
 
-def attendee_name(user: AbstractBaseUser) -> str:
-    """How the door, the attendee list and the CSV name a person: the display name, else the
-    username, else the local part of the email."""
-    return user.get_full_name() or user.get_username() or (user.email or "").partition("@")[0]
+# How the door, the attendee list and the CSV name a person: the portal's one way.
+attendee_name = display_name
 
 
 def _record_attendance(event_id: int) -> None:

@@ -3,6 +3,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from meetups.models import Event
+from portal.people import display_name
 
 from .. import selectors
 from ..views.attendee import panel_context
@@ -42,12 +43,6 @@ def rsvp_statuses(context, *event_lists) -> dict[int, str]:
 def status_of(statuses: dict | None, event: Event) -> str:
     """`{{ statuses|status_of:event }}`: "going", "waitlisted" or ""."""
     return (statuses or {}).get(event.pk, "")
-
-
-@register.filter
-def display_name(user) -> str:
-    """The name lists show: the display name (first and last name), else the username."""
-    return user.get_full_name() or user.get_username()
 
 
 @register.filter
