@@ -50,6 +50,7 @@ class RsvpOut(Schema):
     guests: int
     seats: int
     checked_in: bool = Field(..., alias="is_checked_in")
+    listed: bool = Field(..., description="Shown by name on the event's list of who's going.")
     ticket_url: str | None
     check_in_url: str | None
 

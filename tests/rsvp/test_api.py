@@ -41,10 +41,27 @@ def test_api_rsvp_create_with_a_token_then_replay_changes_nothing(api, small_eve
         "guests": 1,
         "seats": 2,
         "checked_in": False,
+        "listed": True,
         "ticket_url": f"http://testserver/my-events/{rsvp.pk}/ticket/",
         "check_in_url": f"http://testserver/check-in/t/{rsvp.ticket_token}/",
     }
     assert again.json() == body
+
+
+def test_api_rsvp_create_unlisted_stays_off_the_list(api, small_event, member):
+    """The API offers the same choice as the panel: not shown by name on who's going."""
+    path = f"/api/events/{small_event.slug}/rsvp"
+
+    response = api.post(
+        path,
+        {"guests": 0, "listed": False},
+        content_type="application/json",
+        headers=bearer(member),
+    )
+
+    assert response.status_code == 201
+    assert response.json()["listed"] is False
+    assert Rsvp.objects.get(user=member).listed is False
 
 
 def test_api_rsvp_create_with_a_session_needs_csrf(api, small_event, member):
