@@ -255,9 +255,10 @@ RAW_LOCKED = [
 ]  # fmt: skip
 RAW_INSERT = (
     "INSERT INTO rsvp_rsvp (event_id, user_id, status, guests, queued_at, promoted_at,"
-    " cancelled_at, checked_in_at, checked_in_by_id, ticket_token, created_at, updated_at)"
+    " cancelled_at, checked_in_at, checked_in_by_id, ticket_token, created_at, updated_at,"
+    " guests_checked_in, is_walk_in, walk_in_email, listed)"
     " VALUES (%(event)s, %(user)s, %(status)s, %(guests)s, now(), NULL, NULL, NULL, NULL,"
-    " %(token)s, now(), now()) RETURNING id"
+    " %(token)s, now(), now(), 0, false, '', true) RETURNING id"
 )
 RAW_TASK = (
     "INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, started_at,"
