@@ -245,7 +245,7 @@ def vote_counts(frame: str) -> dict[int, int]:
     counts = {}
     for item in re.findall(r'<li [^>]*data-question="\d+".*?</li>', frame, re.S):
         pk = int(re.search(r'data-question="(\d+)"', item).group(1))
-        counts[pk] = int(re.search(r'<span class="text-lg[^"]*">(\d+)</span>', item).group(1))
+        counts[pk] = int(re.search(r'<span class="text-lg[^"]*"[^>]*>(\d+)</span>', item).group(1))
     return counts
 
 
