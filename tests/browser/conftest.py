@@ -42,3 +42,20 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def plain_http_cookies(settings):
+    """live_server speaks plain HTTP: Secure cookies would never come back to it."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture
+def contexts(transactional_db):
+    """Browser contexts of one test, closed before the database is torn down so no request of
+    theirs is still in flight in the live server."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()

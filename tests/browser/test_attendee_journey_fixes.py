@@ -13,15 +13,11 @@ from rsvp.models import Rsvp, RsvpSettings
 from tests import factories
 from tests.browser.a11y import axe_violations
 
+# live_server speaks plain HTTP (tests/browser/conftest.py).
+pytestmark = pytest.mark.usefixtures("plain_http_cookies")
+
 WIDTHS = {"phone": 390, "desktop": 1280}
 CLICK_BUDGET_TO_TICKET = 4  # home card → event page → "I'm going" → ticket (issue #15)
-
-
-@pytest.fixture(autouse=True)
-def _plain_http_cookies(settings):
-    # live_server speaks plain HTTP; Secure cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture
@@ -44,14 +40,6 @@ def scene(transactional_db):
     services.rsvp_create(event=event, user=crowd[1], listed=False)
     member = factories.make_user(username="mia", first_name="Mia", last_name="Member")
     return {"event": event, "member": member, "crowd": crowd}
-
-
-@pytest.fixture
-def contexts(transactional_db):
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 @pytest.fixture

@@ -13,14 +13,10 @@ from rsvp.models import Rsvp, RsvpSettings
 from tests import factories
 from tests.browser.a11y import axe_violations
 
+# live_server speaks plain HTTP (tests/browser/conftest.py).
+pytestmark = pytest.mark.usefixtures("plain_http_cookies")
+
 LONG_EMAIL = "bartholomew.maximilian.longname-at-the-door@averyveryverylongdomainname.example.org"
-
-
-@pytest.fixture(autouse=True)
-def _plain_http_cookies(settings):
-    # live_server speaks plain HTTP; Secure cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture
@@ -51,14 +47,6 @@ def door(transactional_db):
         "dora": dora,
         "eve": eve,
     }
-
-
-@pytest.fixture
-def contexts(transactional_db):
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 @pytest.fixture

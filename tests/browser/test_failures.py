@@ -16,13 +16,10 @@ from rsvp import services
 from rsvp.models import Rsvp, RsvpSettings
 from tests import factories
 
+# live_server speaks plain HTTP (tests/browser/conftest.py).
+pytestmark = pytest.mark.usefixtures("plain_http_cookies")
+
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture(autouse=True)
-def _plain_http_cookies(settings):
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ from rsvp.models import Rsvp
 from tests import factories
 from tests.browser.a11y import axe_violations
 
+# live_server speaks plain HTTP (tests/browser/conftest.py).
+pytestmark = pytest.mark.usefixtures("plain_http_cookies")
+
 EVENT = "/events/sydjango-channels-and-htmx-night/"
 PAGES = {
     "home": "/",
@@ -77,13 +80,6 @@ CONTRAST_JS = """
 """
 
 
-@pytest.fixture(autouse=True)
-def _plain_http_cookies(settings):
-    # live_server speaks plain HTTP; Secure cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
-
 @pytest.fixture
 def demo(transactional_db):
     load_demo()
@@ -92,16 +88,6 @@ def demo(transactional_db):
 @pytest.fixture
 def member(demo):
     return factories.make_user(username="mia_m", first_name="Mia", last_name="Member")
-
-
-@pytest.fixture
-def contexts(transactional_db):
-    """Browser contexts of one test, closed before the database is torn down so no request of
-    theirs is still in flight in the live server."""
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 @pytest.fixture

@@ -9,14 +9,10 @@ from rsvp.models import Rsvp, RsvpSettings
 from tests import factories
 from tests.browser.a11y import axe_violations
 
+# live_server speaks plain HTTP (tests/browser/conftest.py).
+pytestmark = pytest.mark.usefixtures("plain_http_cookies")
+
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture(autouse=True)
-def _plain_http_cookies(settings):
-    # live_server speaks plain HTTP; Secure cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture
@@ -37,16 +33,6 @@ def scene(transactional_db):
         services.rsvp_create(event=event, user=person, guests=guests)
     member = factories.make_user(username="mia", first_name="Mia", last_name="Member")
     return {"event": event, "organiser": organiser, "member": member, "crowd": crowd}
-
-
-@pytest.fixture
-def contexts(transactional_db):
-    """Browser contexts of one test, closed before the database is torn down so no request of
-    theirs is still in flight in the live server."""
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 @pytest.fixture

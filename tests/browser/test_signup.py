@@ -8,14 +8,10 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import axe_violations
 
+# live_server speaks plain HTTP (tests/browser/conftest.py).
+pytestmark = pytest.mark.usefixtures("plain_http_cookies")
+
 WIDTHS = {"phone": 390, "desktop": 1280}
-
-
-@pytest.fixture(autouse=True)
-def _plain_http_cookies(settings):
-    # live_server speaks plain HTTP; Secure cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture
