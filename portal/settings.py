@@ -77,9 +77,13 @@ INSTALLED_APPS = [
     # The portal's own apps, in layer order (pyproject.toml's import-linter contract): each
     # imports only from those above it in this list.
     "meetups",
+    "members",
     "rsvp",
     "cfp",
     "live",
+    "notify",
+    "feedback",
+    "reminders",
     "organise",
 ]
 

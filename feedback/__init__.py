@@ -1,0 +1,1 @@
+"""Talk feedback: ratings and comments from people who were in the room, private to speakers and organisers."""

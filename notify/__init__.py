@@ -1,0 +1,1 @@
+"""Emails to members: preferences, new-event announcements, organisers' announcements, unsubscribe."""
