@@ -11,7 +11,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-APPS = ["portal", "meetups", "rsvp", "cfp", "live", "organise"]
+APPS = [
+    "portal",
+    "meetups",
+    "members",
+    "rsvp",
+    "cfp",
+    "live",
+    "notify",
+    "feedback",
+    "reminders",
+    "organise",
+]
 
 
 def _lint(tree: Path) -> subprocess.CompletedProcess:
@@ -38,7 +49,15 @@ def test_layers_contract_lists_every_app_of_the_portal():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     assert config["root_packages"] == APPS
     (contract,) = config["contracts"]
-    assert contract["layers"] == ["organise", "live | cfp", "rsvp", "meetups", "portal"]
+    assert contract["layers"] == [
+        "organise",
+        "feedback | reminders",
+        "live | cfp | notify",
+        "rsvp",
+        "members",
+        "meetups",
+        "portal",
+    ]
 
 
 def test_layers_contract_kept_by_the_code_as_it_is(tree):
