@@ -7,10 +7,13 @@ Then, in alternating rounds so background load hits both alike:
 
 - portal: N concurrent HTTP clients `POST /api/events/<slug>/rsvp` (Bearer token), all
   released at once, against a new event of capacity C each round;
-- raw SQL: N concurrent asyncio tasks running every statement the RSVP request runs (find the
-  token and its user, find the event, then in one transaction lock the event row with its
-  settings, look for an existing RSVP, sum the seats taken, insert; then queue the email's
-  task row) through psycopg over a pool of P connections.
+- raw SQL: N concurrent asyncio tasks running the statements the RSVP request ran before the
+  seat rule moved into its INSERT (find the token and its user, find the event, then in one
+  transaction lock the event row with its settings, look for an existing RSVP, sum the seats
+  taken, insert; then queue the email's task row) through psycopg over a pool of P
+  connections. Kept as it was so figures compare across changes (docs/benchmarks.md).
+
+`bench/rsvp_profile.py` gives the statements and CPU of one RSVP request.
 
 Prints RSVPs/s, p50/p99 latency and seats taken (must equal the capacity). Not a test.
 
@@ -231,11 +234,14 @@ async def portal_round(
     return wall, [r.seconds for r in replies], [r.status for r in replies]
 
 
-# Every statement `POST /api/events/<slug>/rsvp` runs, in the same order and transactions
-# (compare `CaptureQueriesContext` on one request): the token lookup, the event by slug, the
-# locked transaction of rsvp.services.rsvp_create, and after its commit the confirmation
-# email's task row. The token's last-used UPDATE is left out: the portal writes it at most
-# once a minute per token, so not during a round.
+# Every statement `POST /api/events/<slug>/rsvp` ran until 2026-11-30, in the same order and
+# transactions: the token lookup, the event by slug, the locked transaction of
+# rsvp.services.rsvp_create, and after its commit the confirmation email's task row. The
+# token's last-used UPDATE is left out: the portal writes it at most once a minute per token,
+# so not during a round. The portal now holds the lock for one INSERT ... SELECT and the
+# commit instead of three statements, reads the person's own RSVP before the transaction, and
+# asks `rsvp.rules.can_rsvp` its membership and policy reads (`bench/rsvp_profile.py` lists
+# them); the baseline stays as it was so the ratio compares across changes.
 RAW_AUTH = (
     "SELECT t.*, u.* FROM portal_apitoken t JOIN auth_user u ON t.user_id = u.id"
     " WHERE t.token_hash = %(hash)s AND u.is_active ORDER BY t.created_at DESC LIMIT 1"

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Max, Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from meetups.models import Event
@@ -14,7 +13,7 @@ from portal.errors import conflict, forbidden, invalid, not_found
 
 from .. import tasks
 from ..models import Rsvp, RsvpSettings, seats_going
-from ..rules import can_rsvp
+from ..rules import can_rsvp, rsvp_refusal
 from ..signals import attendance_changed
 
 
@@ -63,16 +62,6 @@ def _seats_taken(event_id: int) -> int:
     return Rsvp.objects.filter(event_id=event_id).aggregate(n=seats_going())["n"]
 
 
-def _seats_taken_and_own_rsvp(event_id: int, user_id: int) -> tuple[int, Rsvp | None]:
-    """The seats taken and `user_id`'s RSVP for the event. One query when the person has none
-    (the rush's case): every statement under the event lock makes everyone behind it wait."""
-    found = Rsvp.objects.filter(event_id=event_id).aggregate(
-        taken=seats_going(), own_id=Max("pk", filter=Q(user_id=user_id))
-    )
-    own = Rsvp.objects.get(pk=found["own_id"]) if found["own_id"] is not None else None
-    return found["taken"], own
-
-
 def _check_guests(guests: int, settings: RsvpSettings) -> None:
     if guests < 0:
         raise invalid("The number of guests cannot be negative.", field="guests")
@@ -86,7 +75,7 @@ def _require_may_rsvp(user: AbstractBaseUser, event: Event) -> None:
     if not can_rsvp(user, event):
         if not can_view_event(user, event):
             raise not_found("No such event.")
-        raise forbidden("Log in to RSVP.")
+        raise forbidden(rsvp_refusal(user, event) or "Log in to RSVP.")
 
 
 def _after_commit_announce(event_id: int) -> None:
@@ -145,42 +134,105 @@ def rsvp_create(
     `attendance_changed` is sent. Refuses an event `user` may not RSVP to (`rsvp.rules.can_rsvp`:
     NOT_FOUND if they may not see it, FORBIDDEN if they are not logged in), bad guests
     (INVALID) and RSVPs outside the window (CONFLICT).
+
+    The row is written by one SQL statement that also applies the seat rule (`_SEAT_RULE`),
+    so no Rsvp `pre_save`/`post_save` is sent: listen to `attendance_changed`.
     """
     now = now or timezone.now()
     # Repeating an RSVP is answered from reads: no write transaction (on SQLite, the write lock).
     _require_may_rsvp(user, event)
-    standing = (
-        Rsvp.objects.select_related("event")
-        .filter(event_id=event.pk, user_id=user.pk)
-        .exclude(status=Rsvp.Status.CANCELLED)
-        .first()
-    )
-    if standing is not None:
-        return RsvpResult(standing, changed=False)
+    own = Rsvp.objects.filter(event_id=event.pk, user_id=user.pk).order_by("pk").first()
+    if own is not None:
+        own.event = event  # the caller's copy of the same row: callers render it
+        if own.status != Rsvp.Status.CANCELLED:
+            return RsvpResult(own, changed=False)
     with transaction.atomic():
         locked = _lock_event(event.pk)
-        _require_may_rsvp(user, locked)
+        if (locked.status, locked.group_id) != (event.status, event.group_id):
+            # Whether the event can be seen turns on these; what else the rule reads
+            # (memberships, bans, policies) is in rows this lock does not hold, so asking again
+            # would cost a query under the lock and only narrow a race it cannot close.
+            _require_may_rsvp(user, locked)
         settings = rsvp_settings_get(event=locked)
         _check_guests(guests, settings)
-        taken, existing = _seats_taken_and_own_rsvp(locked.pk, user.pk)
-        if existing is not None and existing.status != Rsvp.Status.CANCELLED:
-            return RsvpResult(existing, changed=False)
         if problem := rsvp_window_problem(event=locked, settings=settings, now=now):
             raise conflict(problem)
-        free = locked.capacity - taken
-        status = Rsvp.Status.GOING if 1 + guests <= free else Rsvp.Status.WAITLISTED
-        rsvp = existing or Rsvp(event=locked, user=user)
-        rsvp.status = status
+        rsvp = own or Rsvp(event=locked, user=user)
+        rsvp.event = locked
         rsvp.guests = guests
         rsvp.listed = listed
         # Taken under the lock, so queue order is the order in which requests got it.
         rsvp.queued_at = timezone.now()
         rsvp.promoted_at = None
         rsvp.cancelled_at = None
-        rsvp.save()
+        if not _save_with_seat_rule(rsvp, capacity=locked.capacity):
+            # Someone else's request for the same person got in first and has committed (we
+            # hold the lock it held): that RSVP is the answer, as for a repeat.
+            return RsvpResult(
+                Rsvp.objects.select_related("event").get(event_id=event.pk, user_id=user.pk),
+                changed=False,
+            )
         _after_commit_email(tasks.send_rsvp_confirmation, rsvp.pk)
         _after_commit_announce(locked.pk)
     return RsvpResult(rsvp, changed=True)
+
+
+# The seat rule, where the write happens: GOING when the party's seats fit in what the
+# event's going RSVPs leave of its capacity, else WAITLISTED. The sum is `models.seats_going`
+# in SQL. Deciding inside the statement that writes means the event lock is held for that one
+# statement and the commit, not for a read, a decision in Python and a write (the RSVP rush,
+# docs/benchmarks.md). Parameters: seats, capacity, event id.
+_SEAT_RULE = (
+    "CASE WHEN %s <= %s - (SELECT COALESCE(SUM(r.guests + 1), 0) FROM {table} r"
+    " WHERE r.event_id = %s AND r.status = 'going') THEN 'going' ELSE 'waitlisted' END"
+)
+_REOPENED = ("guests", "listed", "queued_at", "promoted_at", "cancelled_at", "updated_at")
+
+
+def _save_with_seat_rule(rsvp: Rsvp, *, capacity: int) -> bool:
+    """Write `rsvp` with its status decided by `_SEAT_RULE`: a new row, or (with a pk) the
+    cancelled row reopened. Sets its pk and status. The caller holds the event lock. False if
+    nothing was written: the person already has an RSVP for the event."""
+    ops = connection.ops
+    table = ops.quote_name(Rsvp._meta.db_table)
+    rule = _SEAT_RULE.format(table=table)
+    rule_params = [rsvp.seats, capacity, rsvp.event_id]
+    adding = rsvp.pk is None
+    fields = (
+        [f for f in Rsvp._meta.concrete_fields if not f.primary_key]
+        if adding
+        else [Rsvp._meta.get_field(name) for name in _REOPENED]
+    )
+    names = [f.name for f in fields]
+    values = [f.get_db_prep_save(f.pre_save(rsvp, adding), connection) for f in fields]
+    columns = [ops.quote_name(f.column) for f in fields]
+    status = ops.quote_name("status")
+    # Only the model's own table and column names are spliced in; every value is a parameter.
+    if adding:
+        slots = [rule if name == "status" else "%s" for name in names]
+        params = []
+        for name, value in zip(names, values, strict=True):
+            params += rule_params if name == "status" else [value]
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(slots)} WHERE 1 = 1"
+            f" ON CONFLICT DO NOTHING RETURNING {status}, {ops.quote_name('id')}"
+        )
+    else:
+        assignments = [f"{status} = {rule}", *(f"{column} = %s" for column in columns)]
+        params = [*rule_params, *values, rsvp.pk, Rsvp.Status.CANCELLED]
+        sql = (
+            f"UPDATE {table} SET {', '.join(assignments)} WHERE {ops.quote_name('id')} = %s"  # noqa: S608
+            f" AND {status} = %s RETURNING {status}, {ops.quote_name('id')}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    rsvp.status, rsvp.pk = row
+    rsvp._state.adding = False
+    rsvp._state.db = connection.alias
+    return True
 
 
 def _lock_own_rsvp(*, rsvp_id: int, user: AbstractBaseUser) -> tuple[Event, Rsvp]:
