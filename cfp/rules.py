@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from meetups.models import Group, Talk
 from meetups.rules import is_group_organiser
+from members.rules import is_banned_from
 from rsvp.models import Rsvp
 
 from .models import CallForTalks, Proposal, TalkIdea
@@ -60,7 +61,9 @@ def members_may_post_ideas(user, call: CallForTalks) -> bool:
 
 
 # Members post ideas if the group's call lets them; organisers always may.
-can_post_idea = rules.is_authenticated & (members_may_post_ideas | is_cfp_organiser)
+can_post_idea = (
+    rules.is_authenticated & ~is_banned_from & (members_may_post_ideas | is_cfp_organiser)
+)
 
 
 @rules.predicate
@@ -73,10 +76,11 @@ def is_idea_author(user, idea: TalkIdea) -> bool:
 can_delete_idea = is_idea_author | is_cfp_organiser
 
 
-@rules.predicate
-def can_vote_on_idea(user, idea: TalkIdea) -> bool:
-    """Any signed-in member upvotes ideas."""
-    return user.is_authenticated
+# Anyone signed in upvotes ideas, unless banned from the group (`members.rules`).
+can_vote_on_idea = rules.is_authenticated & ~is_banned_from
+
+# Anyone signed in proposes a talk (obj: the group or its call), unless banned from the group.
+can_propose = rules.is_authenticated & ~is_banned_from
 
 
 # --- proposals ----------------------------------------------------------------------------------
@@ -161,7 +165,9 @@ def voting_is_for_everyone(user, call: CallForTalks) -> bool:
 
 
 # Who may vote on proposals; when (the voting window) is the call's state, `voting_is_open`.
-can_vote_on_proposals = rules.is_authenticated & (voting_is_for_everyone | has_rsvpd_to_group)
+can_vote_on_proposals = (
+    rules.is_authenticated & ~is_banned_from & (voting_is_for_everyone | has_rsvpd_to_group)
+)
 
 
 @rules.predicate
@@ -218,6 +224,7 @@ def proposal_may_be_scheduled(proposal: Proposal) -> bool:
 rules.add_perm("cfp.post_idea", can_post_idea)
 rules.add_perm("cfp.delete_idea", can_delete_idea)
 rules.add_perm("cfp.vote_on_idea", can_vote_on_idea)
+rules.add_perm("cfp.propose", can_propose)
 rules.add_perm("cfp.edit_proposal", can_edit_proposal)
 rules.add_perm("cfp.resubmit_proposal", can_resubmit_proposal)
 rules.add_perm("cfp.invite_co_speaker", can_invite_co_speaker)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cfp.models import Proposal, ProposalVote
 from live.models import Question
 from meetups.models import Event, Group, Talk
+from members.selectors import all_members
 from portal.errors import not_found
 from portal.invitations import invitation_get as token_invitation_get
 from rsvp.models import Rsvp, RsvpSettings
@@ -351,3 +352,14 @@ def votes_for_export(*, event: Event) -> QuerySet[ProposalVote]:
 
 def users_by_ids(ids: list[int]) -> list[AbstractBaseUser]:
     return list(get_user_model().objects.filter(pk__in=ids).exclude(email=""))
+
+
+def group_members_with_attendance(*, group: Group):
+    """Everyone with a membership of `group` (banned first, then by joining date), each with
+    `attended`: how many of the group's events they were checked in at. One query per page."""
+    return all_members(group=group).annotate(
+        attended=Count(
+            "user__rsvps",
+            filter=Q(user__rsvps__event__group=group, user__rsvps__checked_in_at__isnull=False),
+        )
+    )

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import dashboard, events, exports, groups, messages, people
+from .views import members as member_views
 
 app_name = "organise"
 
@@ -25,8 +26,24 @@ urlpatterns = [
         people.invitation_revoke,
         name="invitation_revoke",
     ),
+    path("<slug:group>/members/", member_views.members, name="members"),
+    path("<slug:group>/members/policy/", member_views.group_policy, name="group_policy"),
+    path(
+        "<slug:group>/members/<id:membership_id>/remove/",
+        member_views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "<slug:group>/members/<id:membership_id>/ban/", member_views.member_ban, name="member_ban"
+    ),
+    path(
+        "<slug:group>/members/<id:membership_id>/unban/",
+        member_views.member_unban,
+        name="member_unban",
+    ),
     path(E, dashboard.dashboard, name="dashboard"),
     path(E + "edit/", events.event_edit, name="event_edit"),
+    path(E + "who-may-take-part/", member_views.event_policy, name="event_policy"),
     path(E + "publish/", events.event_publish, name="event_publish"),
     path(E + "cancel/", events.event_cancel, name="event_cancel"),
     path(E + "duplicate/", events.event_duplicate, name="event_duplicate"),

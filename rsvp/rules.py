@@ -9,9 +9,36 @@ event) is the event's state, `rsvp.services.rsvp_window_problem`, refused as CON
 import rules
 
 from meetups.rules import can_view_event, is_group_organiser
+from members.models import RsvpAudience
+from members.policies import effective_for_event
+from members.rules import ban_refusal, is_banned_from, is_member
 
-# Anyone signed in may RSVP to an event they can see (a draft only its organisers see).
-can_rsvp = rules.is_authenticated & can_view_event
+
+@rules.predicate
+def rsvp_is_open_to_all(user, event) -> bool:
+    """The event's RSVP policy (`members.policies`): anyone signed in, or members only."""
+    return effective_for_event(event).rsvp_audience == RsvpAudience.ANYONE
+
+
+# Who the RSVP policy lets in; the group's organisers always.
+in_rsvp_audience = rsvp_is_open_to_all | is_member | is_group_organiser
+
+# Anyone signed in may RSVP to an event they can see (a draft only its organisers see), unless
+# banned from its group or the event is for members only and they are not one.
+can_rsvp = rules.is_authenticated & can_view_event & ~is_banned_from & in_rsvp_audience
+
+
+def rsvp_refusal(user, event) -> str | None:
+    """Why a signed-in person who can see the event may not RSVP (what to do about it), or
+    None. The services refuse with it (FORBIDDEN) and the panel shows it."""
+    if not user.is_authenticated:
+        return None
+    if message := ban_refusal(user, event):
+        return message
+    if not in_rsvp_audience(user, event):
+        return "This event is for members of the group: join the group to RSVP."
+    return None
+
 
 # The door of an event (check-in, the attendee list and its CSV) is its group's organisers'.
 can_check_in = is_group_organiser

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from meetups.models import Event
 from meetups.rules import can_view_event
+from members.rules import can_join
 from portal.errors import not_found
 
 from .models import Rsvp, RsvpSettings, seats_going
-from .rules import can_check_in, can_rsvp
+from .rules import can_check_in, can_rsvp, in_rsvp_audience, rsvp_refusal
 from .services import rsvp_window_problem
 from .services.door import attendee_name, people_checked_in
 
@@ -72,6 +73,8 @@ class Panel:
     closed_reason: str | None
     guest_choices: list[int]
     can_rsvp: bool = False  # rsvp.rules.can_rsvp: else the panel offers to log in
+    refusal: str | None = None  # rsvp.rules.rsvp_refusal: why a signed-in person may not
+    can_join: bool = False  # members-only and not a member: the panel offers to join
     can_check_in: bool = False  # rsvp.rules.can_check_in: the panel links to the door
     can_undo: bool = False  # a cancellation recent enough to offer "Undo"
     # Who's going, by name: only people who chose to be listed, shown to signed-in viewers.
@@ -121,6 +124,8 @@ def rsvp_panel(*, event: Event, user: AbstractBaseUser, now: datetime | None = N
         closed_reason=rsvp_window_problem(event=event, settings=settings, now=now),
         guest_choices=list(range(settings.guests_allowed + 1)),
         can_rsvp=can_rsvp(user, event),
+        refusal=rsvp_refusal(user, event),
+        can_join=can_join(user, event.group) and not in_rsvp_audience(user, event),
         can_check_in=can_check_in(user, event),
         can_undo=can_undo,
         going_people=going_people,

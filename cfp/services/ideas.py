@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from meetups.models import Group
+from members.rules import ban_refusal
 from portal.errors import conflict, forbidden, invalid, not_found
 
 from .. import rules
@@ -17,7 +18,9 @@ def idea_create(
     if not user.is_authenticated:
         raise forbidden("Log in to post a talk idea.")
     if not rules.can_post_idea(user, CallForTalks.objects.for_group(group)):
-        raise forbidden("Only organisers can post talk ideas in this group.")
+        raise forbidden(
+            ban_refusal(user, group) or "Only organisers can post talk ideas in this group."
+        )
     title = title.strip()
     if TalkIdea.objects.filter(group=group, title__iexact=title).exists():
         raise invalid("There is already an idea with this title.", field="title")
@@ -38,7 +41,7 @@ def idea_delete(*, user: AbstractBaseUser, idea: TalkIdea) -> None:
 def idea_vote_toggle(*, user: AbstractBaseUser, idea: TalkIdea) -> bool:
     """Adds the user's upvote, or removes it if they had one; returns whether it is now on."""
     if not rules.can_vote_on_idea(user, idea):
-        raise forbidden("Log in to vote.")
+        raise forbidden(ban_refusal(user, idea) or "Log in to vote.")
     deleted, _ = IdeaVote.objects.filter(idea=idea, user=user).delete()
     if deleted:
         return False

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetups.models import Event, Group
+from members.rules import ban_refusal
 from portal.errors import conflict, forbidden, invalid, not_found
 from portal.invitations import invitation_claim, invitation_token_new
 from portal.text import require_email_address, require_multi_line, require_single_line
@@ -61,6 +62,8 @@ def proposal_submit(
     """
     if not user.is_authenticated:
         raise forbidden("Log in to propose a talk.")
+    if not rules.can_propose(user, group):
+        raise forbidden(ban_refusal(user, group))
     call = CallForTalks.objects.for_group(group)
     if not call.is_open():
         raise conflict("The call for talks is closed.")

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
+from members.rules import ban_refusal
 from portal.errors import conflict, forbidden, not_found
 
 from .. import rules
@@ -18,7 +19,9 @@ def _check_can_vote(user: AbstractBaseUser, proposal: Proposal) -> None:
     if not call.voting_is_open():
         raise conflict("Voting is closed.")
     if not rules.can_vote_on_proposals(user, call):
-        raise forbidden("Only members who have RSVP'd to one of our events can vote.")
+        raise forbidden(
+            ban_refusal(user, call) or "Only members who have RSVP'd to one of our events can vote."
+        )
 
 
 def proposal_vote_add(*, user: AbstractBaseUser, proposal: Proposal) -> bool:

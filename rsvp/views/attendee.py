@@ -21,7 +21,6 @@ from portal.refusals import refusal_response
 from .. import selectors, services
 from ..forms import GuestsForm, ListedForm
 from ..models import Rsvp
-from ..rules import can_rsvp
 
 RSVP_CHANGED = "rsvpChanged"
 
@@ -111,7 +110,7 @@ def _back_to_login(request: HttpRequest, event: Event) -> HttpResponse:
 @require_POST
 def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_for_rsvp(slug=slug, user=request.user)
-    if not can_rsvp(request.user, event):  # the event is visible: only a login is missing
+    if not request.user.is_authenticated:  # banned, members-only: the service says why
         return _back_to_login(request, event)
     form = _guests_form(request, event)
     # "Undo" after a cancellation posts here too, with the cancelled RSVP's guests: the same

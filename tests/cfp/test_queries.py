@@ -36,8 +36,9 @@ def _add_items(group, organiser, owner, n):
 
 # (url name, who looks, kwargs needs the group, expected queries at 1 and at 3 items)
 PAGES = [
-    ("cfp:idea_board", "member", True, 8),
-    ("cfp:voting", "member", True, 8),
+    # +1 since members: the viewer's membership of the group (a ban refuses posts and votes)
+    ("cfp:idea_board", "member", True, 9),
+    ("cfp:voting", "member", True, 9),
     ("cfp:review_list", "organiser", True, 10),
     ("cfp:my_proposals", "owner", False, 4),
 ]
