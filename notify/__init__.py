@@ -1,1 +1,1 @@
-"""Emails to members: preferences, new-event announcements, organisers' announcements, unsubscribe."""
+"""Emails to members: preferences, new-event emails, organisers' announcements, unsubscribe."""

@@ -5,24 +5,23 @@ they run. Each person gets their own message, so nobody sees the other addresses
 email is recorded by the tasks backend and never undoes the change it announces.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetups.ics import event_calendar
 from meetups.models import Event
-from portal.text import one_line
+from portal.email import email_message, email_send, email_send_batch
+from portal.people import display_name
 
 from .models import AttendeeMessage, OrganiserInvitation
 from .selectors import rsvp_recipients, users_by_ids
 
-TEMPLATES = "organise/email"
+TEMPLATES = "organise"
 
-logger = logging.getLogger(__name__)
+# All of these are transactional (docs/notify.md): about an event the person RSVP'd to, or an
+# invitation to their address. They carry no unsubscribe; the footer says why they were sent,
+# and cancelling the RSVP is what stops them.
 
 
 def _event(event_id: int):
@@ -33,25 +32,23 @@ def _event(event_id: int):
 def _send_each(users, *, subject: str, template: str, context: dict, attachments=()) -> int:
     """Returns how many were sent. One address no email header accepts (saved before the
     portal checked addresses) is logged and skipped; it does not stop the others."""
-    messages = []
-    for user in users:
-        message = EmailMessage(
-            subject=one_line(subject),
-            body=render_to_string(f"{TEMPLATES}/{template}.txt", {**context, "user": user}),
-            to=[user.email],
-        )
-        for attachment in attachments:
-            message.attach(*attachment)
-        try:
-            message.message()
-        except ValueError:
-            logger.warning("email to user %s not sent: its address cannot be used", user.pk)
-            continue
-        messages.append(message)
-    if not messages:
-        return 0
+    event = context.get("event")
+    reason = (
+        f"You get this because you RSVP'd to {event.title}. Emails about events you RSVP'd to "
+        "are always sent; cancelling your RSVP stops them."
+    )
     # One connection for the whole batch (the default mailer: SMTP in production).
-    return mailers.default.send_messages(messages) or 0
+    return email_send_batch(
+        email_message(
+            to=user.email,
+            subject=subject,
+            template=f"{TEMPLATES}/{template}",
+            context={**context, "user": user},
+            reason=reason,
+            attachments=attachments,
+        )
+        for user in users
+    )
 
 
 def _event_context(event) -> dict:
@@ -103,14 +100,16 @@ def send_organiser_invitation(invitation_id: int) -> int:
     url = settings.SITE_URL + reverse(
         "organise:invitation_accept", kwargs={"token": invitation.token}
     )
-    message = EmailMessage(
-        subject=one_line(f"Help organise {invitation.group.name}"),
-        body=render_to_string(
-            f"{TEMPLATES}/invitation.txt", {"invitation": invitation, "url": url}
-        ),
-        to=[invitation.email],
+    inviter = display_name(invitation.invited_by) if invitation.invited_by else "An organiser"
+    sent = email_send(
+        to=invitation.email,
+        subject=f"Help organise {invitation.group.name}",
+        template=f"{TEMPLATES}/invitation",
+        context={"invitation": invitation, "url": url, "group": invitation.group},
+        reason=f"You get this because {inviter} invited this address to help organise "
+        f"{invitation.group.name}.",
     )
-    return message.send()
+    return int(sent)
 
 
 @task

@@ -9,12 +9,10 @@ import io
 
 import segno
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 
 from meetups.ics import event_calendar
-from portal.text import one_line
+from portal.email import email_send
 
 from .models import Rsvp
 
@@ -26,13 +24,12 @@ def _qr_png(url: str) -> bytes:
 
 
 def _rsvp(rsvp_id: int):
-
-    return Rsvp.objects.select_related("event", "event__venue", "user").filter(pk=rsvp_id).first()
+    related = ("event", "event__group", "event__venue", "user")
+    return Rsvp.objects.select_related(*related).filter(pk=rsvp_id).first()
 
 
 def _send(*, rsvp, template: str, subject: str, attachments=()) -> bool:
-    if not rsvp.user.email:
-        return False
+    """Transactional: about this person's own RSVP, so no unsubscribe; the footer says why."""
     context = {
         "rsvp": rsvp,
         "event": rsvp.event,
@@ -41,15 +38,15 @@ def _send(*, rsvp, template: str, subject: str, attachments=()) -> bool:
         "event_url": settings.SITE_URL + rsvp.event.get_absolute_url(),
         "ticket_url": settings.SITE_URL + rsvp.get_ticket_url(),
     }
-    message = EmailMessage(
-        subject=one_line(subject),
-        body=render_to_string(f"rsvp/email/{template}.txt", context),
-        to=[rsvp.user.email],
+    return email_send(
+        to=rsvp.user.email,
+        subject=subject,
+        template=f"rsvp/{template}",
+        context=context,
+        reason=f"You get this because you RSVP'd to {rsvp.event.title}. Emails about your own "
+        "RSVPs and tickets are always sent.",
+        attachments=attachments,
     )
-    for attachment in attachments:
-        message.attach(*attachment)
-    message.send()
-    return True
 
 
 @task

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetups.models import Event, Group, Sponsor, Venue, unique_slug
+from meetups.signals import event_published
 from portal.errors import conflict, invalid
 from portal.text import require_multi_line, require_single_line
 from rsvp.models import RsvpSettings
@@ -146,14 +147,20 @@ def event_update(*, event: Event, user: AbstractBaseUser, fields: EventFields) -
 
 
 def event_publish(*, event: Event, user: AbstractBaseUser) -> Event:
-    """Make a draft public (a cancelled event cannot be published again)."""
+    """Make a draft public (a cancelled event cannot be published again).
+
+    Sends `meetups.signals.event_published` in the same transaction: notify records the event
+    as announced and queues the new-event email to the members who want it, once per event.
+    """
     require_organiser(user, event)
     if event.is_cancelled:
         raise conflict("A cancelled event cannot be published again; duplicate it instead.")
     if event.status == Event.Status.PUBLISHED:
         return event
-    event.status = Event.Status.PUBLISHED
-    event.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        event.status = Event.Status.PUBLISHED
+        event.save(update_fields=["status", "updated_at"])
+        event_published.send(sender=Event, event=event)
     return event
 
 

@@ -66,7 +66,8 @@ def test_event_update_email_says_the_date_or_time_changed(w, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         services.event_update(event=event, user=w.owner, fields=later)
 
-    firsts = sorted(m.body.split("\n\n")[1].splitlines()[0] for m in mail.outbox)
+    # [0] is the email's header line (the portal and the group), [1] the greeting.
+    firsts = sorted(m.body.split("\n\n")[2].splitlines()[0] for m in mail.outbox)
     assert firsts == ["November meetup has changed its date or time. It is now:"] * 2
 
 
