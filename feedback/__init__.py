@@ -1,1 +1,2 @@
-"""Talk feedback: ratings and comments from people who were in the room, private to speakers and organisers."""
+"""Talk feedback: ratings and comments from people who were in the room, private to the
+speakers and the organisers."""

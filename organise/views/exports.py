@@ -8,6 +8,7 @@ order as its own attendee download.
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from feedback.selectors import TALK_CSV_HEADER, talk_csv_rows
 from portal.csv_export import csv_response
 from portal.errors import not_found
 from portal.http import login_required
@@ -54,6 +55,7 @@ EXPORTS = {
     "attendees": (ATTENDEE_CSV_HEADER, lambda event: attendee_csv_rows(event=event)),
     "questions": (QUESTION_HEADER, _question_rows),
     "votes": (VOTE_HEADER, _vote_rows),
+    "talks": (TALK_CSV_HEADER, lambda event: talk_csv_rows(event=event)),
 }
 
 
