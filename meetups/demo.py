@@ -17,7 +17,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from .models import Event, Group, Speaker, Sponsor, Talk, Venue
+from .models import Event, Group, Speaker, Sponsor, Talk, TalkResource, Venue
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 ORGANISER_EMAIL = "organiser@example.com"
@@ -238,7 +238,16 @@ def load_demo(*, now: datetime | None = None) -> dict:
         },
     )
     for order, demo in enumerate(RECONNECT_TALKS, start=1):
-        _talk(reconnect, demo, order)
+        talk = _talk(reconnect, demo, order)
+        if demo.recording_start:
+            # A video link that opens the evening's recording where this talk starts.
+            TalkResource.objects.get_or_create(
+                talk=talk,
+                kind=TalkResource.Kind.VIDEO,
+                url=reconnect.recording_url,
+                defaults={"title": "This talk in the evening's recording",
+                          "start_seconds": demo.recording_start},
+            )  # fmt: skip
 
     for spec in UPCOMING:
         starts_at = _wednesday_after(now.astimezone(SYDNEY).date(), spec["weeks_ahead"])

@@ -13,6 +13,8 @@ from django.utils.text import slugify
 
 from portal.text import validate_single_line
 
+from .video import timestamp, watch_url_at
+
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
 
 
@@ -239,3 +241,81 @@ class Talk(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetups:talk_detail", kwargs={"slug": self.slug})
+
+
+def talk_resource_path(instance: "TalkResource", filename: str) -> str:
+    """A random name: the uploaded name is kept in `file_name` for the download only."""
+    return f"talk-resources/{secrets.token_urlsafe(18)}.pdf"
+
+
+# A link or a download name: long enough for any real address, short enough to bound a row.
+RESOURCE_URL_MAX_LENGTH = 500
+RESOURCE_TITLE_MAX_LENGTH = 120
+RESOURCE_FILE_NAME_MAX_LENGTH = 120
+
+
+class TalkResource(models.Model):
+    """Slides (an uploaded PDF or a link), source code or a video of one talk."""
+
+    class Kind(models.TextChoices):
+        SLIDES = "slides", "Slides"
+        SOURCE = "source", "Source code"
+        VIDEO = "video", "Video"
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="resources")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(
+        max_length=RESOURCE_TITLE_MAX_LENGTH, blank=True, validators=[validate_single_line]
+    )
+    # Exactly one of a link and a file: an uploaded file is always a PDF of slides.
+    url = models.URLField(max_length=RESOURCE_URL_MAX_LENGTH, blank=True)
+    file = models.FileField(upload_to=talk_resource_path, blank=True)
+    file_name = models.CharField(max_length=RESOURCE_FILE_NAME_MAX_LENGTH, blank=True)
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+    start_seconds = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(RECORDING_START_MAX_SECONDS)]
+    )
+    # Kept on erasure of the account: the resource belongs to the talk (meetups/personal_data).
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="talk_resources",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["talk", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="") & Q(kind="slides")) | (~Q(url="") & Q(file="")),
+                name="talk_resource_link_or_pdf",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_seconds__isnull=True)
+                | (Q(kind="video") & Q(start_seconds__lte=RECORDING_START_MAX_SECONDS)),
+                name="talk_resource_start_only_for_video",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)
+
+    @property
+    def href(self) -> str:
+        """Where the talk page's link goes: the PDF's download, a video at its start time (the
+        same `watch_url_at` as the evening's recording), or the link as given."""
+        if self.file:
+            return reverse(
+                "meetups:talk_resource_file", kwargs={"slug": self.talk.slug, "pk": self.pk}
+            )
+        return watch_url_at(self.url, start=self.start_seconds)
+
+    @property
+    def starts_at(self) -> str:
+        return timestamp(self.start_seconds) if self.start_seconds else ""

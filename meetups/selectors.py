@@ -4,8 +4,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from portal.errors import get_or_not_found, not_found
 
-from .models import Event, Group, Speaker, Talk
-from .rules import can_view_event
+from .models import Event, Group, Speaker, Talk, TalkResource
+from .rules import can_edit_talk_resources, can_view_event
 
 SEARCH_MAX_LENGTH = 100
 
@@ -118,3 +118,34 @@ def group_get(*, slug: str) -> Group:
 def group_default() -> Group | None:
     """The portal's first group: the home page and calendar feed default to it."""
     return Group.objects.order_by("pk").first()
+
+
+def talk_resource_list(*, talk: Talk) -> list[TalkResource]:
+    """A talk's slides and links in the order they were added (one query), each knowing its
+    talk (no query per link)."""
+    resources = list(TalkResource.objects.filter(talk=talk).order_by("created_at", "pk"))
+    for resource in resources:
+        resource.talk = talk
+    return resources
+
+
+def talk_get_for_resources(*, slug: str, user) -> Talk:
+    """The talk whose slides and links `user` may edit; NOT_FOUND for anyone else."""
+    talk = get_or_not_found(
+        Talk.objects.select_related("event__group").prefetch_related("speakers"), slug=slug
+    )
+    if not can_edit_talk_resources(user, talk):
+        raise not_found("No talk found.")
+    return talk
+
+
+def talk_resource_file_get(*, slug: str, resource_id: int, user) -> TalkResource:
+    """An uploaded PDF of a talk whose event `user` may see; NOT_FOUND otherwise."""
+    resource = get_or_not_found(
+        TalkResource.objects.select_related("talk__event__group").exclude(file=""),
+        pk=resource_id,
+        talk__slug=slug,
+    )
+    if not can_view_event(user, resource.talk.event):
+        raise not_found()
+    return resource

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from . import ics, selectors
 from .forms import ArchiveSearchForm
+from .rules import can_edit_talk_resources
 from .video import privacy_embed_url, timestamp, watch_url_at
 
 ARCHIVE_PAGE_SIZE = 10
@@ -91,6 +92,8 @@ def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "recording_url": recording_url,
             "recording_starts_at": timestamp(start) if start else None,
             "video_embed_url": privacy_embed_url(recording_url, start=start),
+            "resources": selectors.talk_resource_list(talk=talk),
+            "can_edit_resources": can_edit_talk_resources(request.user, talk),
         },
     )
 

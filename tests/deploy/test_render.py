@@ -47,9 +47,12 @@ def test_nginx_takes_the_body_limit_from_the_portal_s_settings(tmp_path):
         _portal_env(tmp_path, DJANGO_SETTINGS_MODULE="tests.deploy.settings_big_uploads")
     )
 
-    assert default == 5 * 1024 * 1024
-    assert bigger == 7654321  # the biggest of the portal's limits; it enforces each itself
-    assert render.nginx_size(default) == "5m"
+    # The biggest of the portal's own limits: a talk's PDF slides (20 MiB) with the rest of
+    # their form (64 KiB), under /slides/ and /api/slides/; the portal enforces each path itself.
+    assert default == 20 * 1024 * 1024 + 64 * 1024
+    assert bigger == 7654321
+    assert render.nginx_size(default) == "21037056"
+    assert render.nginx_size(5 * 1024 * 1024) == "5m"
     assert render.nginx_size(bigger) == "7654321"
 
 
