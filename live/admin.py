@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from portal.errors import ServiceError
 
 from . import services
-from .models import LiveState, Question, QuestionVote, TalkQASettings
+from .models import LiveState, Poll, PollOption, Question, QuestionVote, TalkQASettings
 
 
 @admin.register(LiveState)
@@ -60,3 +60,19 @@ class QuestionAdmin(admin.ModelAdmin):
 class QuestionVoteAdmin(admin.ModelAdmin):
     list_display = ["question", "user", "created_at"]
     raw_id_fields = ["question", "user"]
+
+
+class PollOptionInline(admin.TabularInline):
+    model = PollOption
+    extra = 0
+    fields = ["position", "text", "final_votes"]
+    readonly_fields = ["final_votes"]
+
+
+@admin.register(Poll)
+class PollAdmin(admin.ModelAdmin):
+    list_display = ["question", "event", "talk", "status", "kind", "results", "opened_at"]
+    list_filter = ["status", "kind", "results"]
+    raw_id_fields = ["event", "talk", "created_by"]
+    readonly_fields = ["final_ballots"]
+    inlines = [PollOptionInline]

@@ -12,12 +12,13 @@ from ninja import Field, Router, Schema, Status
 
 from portal.api_auth import write_auth
 from portal.api_errors import error_responses
-from portal.errors import not_found
+from portal.errors import forbidden, not_found
 from portal.ratelimit import check_rate
 
 from . import selectors, services
 from .models import QUESTION_MAX_LENGTH, Question
-from .rules import can_vote
+from .poll_api import router as poll_router
+from .rules import can_vote, qa_refusal
 
 router = Router(tags=["live"])
 
@@ -82,7 +83,7 @@ def question_list(request: HttpRequest, slug: str, talk: str | None = None, sort
 
 @router.post(
     "/events/{slug}/questions",
-    response={201: QuestionOut, **error_responses(404, 409, 422, 429)},
+    response={201: QuestionOut, **error_responses(403, 404, 409, 422, 429)},
     auth=write_auth,
 )
 def question_create(request: HttpRequest, slug: str, payload: QuestionIn):
@@ -102,6 +103,8 @@ def question_create(request: HttpRequest, slug: str, payload: QuestionIn):
 def _vote(request: HttpRequest, question_id: int, *, up: bool) -> QuestionVoteOut:
     """Adding and taking back a vote spend one budget ("live.vote"), as on the page."""
     question = selectors.question_get(question_id=question_id)
+    if refusal := qa_refusal(request.user, question):  # banned, or not in the audience
+        raise forbidden(refusal)
     if not can_vote(request.user, question):
         raise not_found("No such question.")
     check_rate(request, "live.vote")
@@ -113,7 +116,7 @@ def _vote(request: HttpRequest, question_id: int, *, up: bool) -> QuestionVoteOu
     return QuestionVoteOut(voted=up, votes=question.vote_count)
 
 
-VOTE_ERRORS = error_responses(404, 409, 429)
+VOTE_ERRORS = error_responses(403, 404, 409, 429)
 
 
 @router.post(
@@ -130,3 +133,7 @@ def question_vote(request: HttpRequest, question_id: int):
 def question_unvote(request: HttpRequest, question_id: int):
     """Take the upvote back (idempotent)."""
     return _vote(request, question_id, up=False)
+
+
+# The poll routes (live/poll_api.py) under the same prefix and tag.
+router.add_router("", poll_router)

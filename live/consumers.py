@@ -21,8 +21,17 @@ from portal import observability
 from portal.errors import ServiceError, not_found
 from portal.numbers import parse_id
 
-from . import broadcast, selectors
-from .hub import Connection, counts_key, follow_key, hub, qa_key, stage_key
+from . import broadcast, poll_broadcast, selectors
+from .hub import (
+    Connection,
+    counts_key,
+    follow_key,
+    hub,
+    poll_results_key,
+    polls_key,
+    qa_key,
+    stage_key,
+)
 from .rules import can_moderate, can_present
 
 logger = logging.getLogger(__name__)
@@ -62,7 +71,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.connection = Connection(
             send=self.base_send,
             event_id=event_id,
-            keys=(stage_key(event_id), counts_key(event_id), self._qa_key(event_id, talk_id)),
+            keys=(
+                stage_key(event_id),
+                counts_key(event_id),
+                self._qa_key(event_id, talk_id),
+                polls_key(event_id),
+                poll_results_key(event_id),
+            ),
             audience=audience,
             sort=sort,
         )
@@ -129,6 +144,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             (stage_key(event_id), "stage"),
             (counts_key(event_id), "counts"),
             (self._qa_key(event_id, talk_id), "qa"),
+            # The polls panel, then its results (an empty frame while no poll was opened).
+            (polls_key(event_id), "polls"),
+            (poll_results_key(event_id), "poll_results"),
         ):
             version, frames = hub.snapshot(key)
             if frames is None:
@@ -149,6 +167,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         event = Event.objects.get(pk=event_id)
         if what == "stage":
             return broadcast.render_stage_frames(event=event)
+        if what == "polls":
+            return poll_broadcast.render_poll_frames(event=event)
+        if what == "poll_results":
+            return poll_broadcast.render_poll_result_frames(event=event)
         if talk_id == FOLLOW:
             talk_id = selectors.live_state_get(event=event).current_talk_id
         return broadcast.render_qa_frames(event=event, talk_id=talk_id)

@@ -5,9 +5,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from meetups.demo import demo_loaded
-from meetups.models import Event
+from meetups.models import Event, Talk
 
-from .models import LiveState, Question, QuestionVote
+from .models import LiveState, Poll, PollBallot, PollOption, Question, QuestionVote
 
 DEMO_QUESTIONS = [
     {"text": "How do you keep websocket fan-out fast with thousands of phones in the room?",
@@ -49,6 +49,57 @@ def load_live_demo(*, member_email: str, organiser_email: str) -> None:
     LiveState.objects.get_or_create(event=event, defaults={"current_talk": talk})
 
 
+# A closed poll on a past talk (the seed's SyDjango #1 2024: "Concurrency in Python and
+# Django", whose abstract asks "GIL too limiting? Greenlets too magical? Threads too
+# dangerous? Processes too slow?"), with the demo accounts' answers.
+DEMO_POLL_EVENT = "sydjango-1-2024-re-connect"
+DEMO_POLL_TALK_TITLE = "Concurrency in Python and Django"
+DEMO_POLL = {
+    "question": "Which concurrency tool do you reach for first in a Django project?",
+    "options": ["Threads", "Processes", "Async views and asyncio", "Greenlets (gevent)"],
+    "answers": {"member": "Async views and asyncio", "organiser": "Threads"},
+}
+
+
+def load_poll_demo(*, member_email: str, organiser_email: str) -> None:
+    User = get_user_model()
+    talk = (
+        Talk.objects.select_related("event")
+        .filter(event__slug=DEMO_POLL_EVENT, title=DEMO_POLL_TALK_TITLE)
+        .first()
+    )
+    voters = {
+        "member": User.objects.filter(email=member_email).first(),
+        "organiser": User.objects.filter(email=organiser_email).first(),
+    }
+    if not talk or None in voters.values():
+        return
+    poll, created = Poll.objects.get_or_create(
+        event=talk.event,
+        talk=talk,
+        question=DEMO_POLL["question"],
+        defaults={"status": Poll.Status.CLOSED, "created_by": voters["organiser"]},
+    )
+    if not created:
+        return
+    options = {
+        text: PollOption.objects.create(poll=poll, text=text, position=n)
+        for n, text in enumerate(DEMO_POLL["options"], 1)
+    }
+    for who, answer in DEMO_POLL["answers"].items():
+        ballot = PollBallot.objects.create(poll=poll, user=voters[who])
+        ballot.options.add(options[answer])
+    answers = list(DEMO_POLL["answers"].values())
+    for text, option in options.items():
+        option.final_votes = answers.count(text)
+        option.save(update_fields=["final_votes"])
+    poll.final_ballots = len(answers)
+    poll.opened_at = talk.event.starts_at
+    poll.closed_at = talk.event.ends_at
+    poll.save(update_fields=["final_ballots", "opened_at", "closed_at"])
+
+
 @receiver(demo_loaded, dispatch_uid="live.demo")
 def on_demo_loaded(*, member_email: str, organiser_email: str, **kwargs) -> None:
     load_live_demo(member_email=member_email, organiser_email=organiser_email)
+    load_poll_demo(member_email=member_email, organiser_email=organiser_email)

@@ -2,7 +2,15 @@ from django import forms
 
 from meetups.models import Event, Talk
 
-from .models import QUESTION_MAX_LENGTH, LiveState
+from .models import (
+    POLL_MAX_OPTIONS,
+    POLL_MIN_OPTIONS,
+    POLL_OPTION_MAX_LENGTH,
+    POLL_QUESTION_MAX_LENGTH,
+    QUESTION_MAX_LENGTH,
+    LiveState,
+    Poll,
+)
 from .services import clean_question_text
 
 
@@ -53,3 +61,36 @@ class TalkQASettingsForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+
+class PollForm(forms.Form):
+    """Prepare a poll: the question, its 2 to 8 options (blank fields left out), and its rules.
+    `talk` offers the talks `user` may prepare polls for (and the whole event for organisers)."""
+
+    question = forms.CharField(label="Question", max_length=POLL_QUESTION_MAX_LENGTH)
+    talk = forms.ChoiceField(label="For")
+    kind = forms.ChoiceField(label="Answers", choices=Poll.Kind.choices, initial=Poll.Kind.SINGLE)
+    results = forms.ChoiceField(
+        label="Results", choices=Poll.Results.choices, initial=Poll.Results.LIVE
+    )
+
+    def __init__(self, *args, talks, event_wide: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("event", "The whole event")] if event_wide else []
+        choices += [(str(t.pk), t.title) for t in talks]
+        self.fields["talk"].choices = choices
+        for n in range(1, POLL_MAX_OPTIONS + 1):
+            self.fields[f"option_{n}"] = forms.CharField(
+                label=f"Option {n}",
+                max_length=POLL_OPTION_MAX_LENGTH,
+                required=n <= POLL_MIN_OPTIONS,
+            )
+
+    def option_fields(self):
+        return [self[f"option_{n}"] for n in range(1, POLL_MAX_OPTIONS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        options = [data.get(f"option_{n}", "").strip() for n in range(1, POLL_MAX_OPTIONS + 1)]
+        data["options"] = [text for text in options if text]
+        return data

@@ -64,6 +64,16 @@ def follow_key(event_id: int) -> str:
     return f"qa:{int(event_id)}:stage"
 
 
+def polls_key(event_id: int) -> str:
+    """The room's polls: which are open or recently closed, with their questions and options."""
+    return f"polls:{int(event_id)}"
+
+
+def poll_results_key(event_id: int) -> str:
+    """The results of the room's polls (coalesced during a voting rush, as the counts are)."""
+    return f"pollresults:{int(event_id)}"
+
+
 def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 

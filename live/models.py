@@ -116,3 +116,128 @@ class QuestionVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ▲ {self.question_id}"
+
+
+POLL_QUESTION_MAX_LENGTH = 200
+POLL_OPTION_MAX_LENGTH = 100
+POLL_MIN_OPTIONS = 2
+POLL_MAX_OPTIONS = 8
+
+
+class PollQuerySet(models.QuerySet):
+    def for_event(self, event_id: int) -> "PollQuerySet":
+        return self.filter(event_id=event_id)
+
+    def shown(self) -> "PollQuerySet":
+        """Opened at least once: what the room may see (drafts are their authors' own)."""
+        return self.exclude(status=Poll.Status.DRAFT)
+
+
+class Poll(models.Model):
+    """A question to the room with 2 to 8 options, for one talk or (talk None) the whole event."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "One answer"
+        MULTIPLE = "multiple", "Several answers"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Prepared"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Results(models.TextChoices):
+        LIVE = "live", "Show results while voting"
+        REVEAL = "reveal", "Show results only when revealed"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="polls")
+    talk = models.ForeignKey(
+        Talk, null=True, blank=True, on_delete=models.CASCADE, related_name="polls"
+    )
+    question = models.CharField(max_length=POLL_QUESTION_MAX_LENGTH)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    results = models.CharField(max_length=10, choices=Results.choices, default=Results.LIVE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Frozen when it closes: the archive keeps its counts after a voter's account is erased.
+    final_ballots = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="live_polls_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PollQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One open poll per talk, and one open event-wide poll per event.
+            models.UniqueConstraint(
+                fields=["talk"],
+                condition=models.Q(status="open", talk__isnull=False),
+                name="one_open_poll_per_talk",
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(status="open", talk__isnull=True),
+                name="one_open_event_poll",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("question"), POLL_QUESTION_MAX_LENGTH),
+                name="poll_question_max_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+    @property
+    def results_public(self) -> bool:
+        """Whether the room sees the results: shown while voting, revealed, or closed."""
+        return (
+            self.results == self.Results.LIVE
+            or self.revealed_at is not None
+            or self.status == self.Status.CLOSED
+        )
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(max_length=POLL_OPTION_MAX_LENGTH)
+    position = models.PositiveSmallIntegerField()
+    final_votes = models.PositiveIntegerField(null=True, blank=True)  # set when the poll closes
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "position"], name="poll_option_position"),
+            models.UniqueConstraint(fields=["poll", "text"], name="poll_option_text_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PollBallot(models.Model):
+    """One person's answer to one poll (one or several options); changeable until it closes."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_poll_ballots"
+    )
+    options = models.ManyToManyField(PollOption, related_name="ballots")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "user"], name="one_ballot_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on poll {self.poll_id}"

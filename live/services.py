@@ -21,7 +21,7 @@ from portal.errors import conflict, forbidden, invalid, not_found
 
 from . import broadcast, selectors
 from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote, TalkQASettings
-from .rules import can_ask, can_moderate, can_view_live, can_vote
+from .rules import can_ask, can_moderate, can_view_live, can_vote, qa_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def question_create(
     if not can_ask(author, event):
         if not can_view_live(author, event):
             raise not_found("No event found.")
-        raise forbidden("Log in to ask a question.")
+        raise forbidden(qa_refusal(author, event) or "Log in to ask a question.")
     if talk is not None and talk.event_id != event.pk:
         raise not_found("No such talk at this event.")
     if selectors.qa_is_read_only(event=event):
@@ -120,6 +120,8 @@ def question_create(
 
 def _open_question_for_votes(question_id: int, user: AbstractBaseUser) -> Question:
     question = Question.objects.select_related("event__group").filter(pk=question_id).first()
+    if question is not None and (refusal := qa_refusal(user, question)):
+        raise forbidden(refusal)  # banned, or not in the Q&A's audience: told why
     if question is None or not can_vote(user, question):
         raise not_found("No such question.")
     if question.is_answered or selectors.qa_is_read_only(event=question.event):

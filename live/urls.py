@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import join_views, poll_views, views
 
 app_name = "live"
 
 urlpatterns = [
+    path("j/", join_views.join_form, name="join"),
+    path("j/<str:code>", join_views.join_code, name="join_code"),
     path("events/<slug:slug>/live/", views.live_page, name="live_page"),
     path("events/<slug:slug>/live/presenter/", views.presenter, name="presenter"),
     path("events/<slug:slug>/live/questions/", views.question_create, name="question_create"),
@@ -25,5 +27,13 @@ urlpatterns = [
         "events/<slug:slug>/live/talks/<slug:talk_slug>/settings/",
         views.talk_settings_update,
         name="talk_settings_update",
+    ),
+    path("events/<slug:slug>/live/polls/", poll_views.poll_manage, name="poll_manage"),
+    path("events/<slug:slug>/live/polls.csv", poll_views.polls_csv, name="polls_csv"),
+    path("events/<slug:slug>/live/polls/<id:pk>/vote/", poll_views.poll_vote, name="poll_vote"),
+    path(
+        "events/<slug:slug>/live/polls/<id:pk>/<slug:action>/",
+        poll_views.poll_action,
+        name="poll_action",
     ),
 ]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from meetups.models import Event
-from portal.errors import ServiceError, invalid, not_found
+from portal.errors import ServiceError, forbidden, invalid, not_found
 from portal.http import announce, login_redirect
 from portal.ratelimit import check_rate
 from rsvp.selectors import event_attendance_counts
@@ -23,7 +23,8 @@ from rsvp.selectors import event_attendance_counts
 from . import broadcast, selectors, services
 from .forms import CurrentTalkForm, LiveSettingsForm, QuestionForm, TalkQASettingsForm
 from .models import Question
-from .rules import can_ask, can_moderate, can_present, can_vote
+from .poll_views import room_poll_context
+from .rules import can_ask, can_moderate, can_present, can_vote, qa_refusal
 
 # `?qa=stage` (or no `qa`): the Q&A of whatever is on stage, following it when it changes.
 FOLLOW = "stage"
@@ -77,6 +78,7 @@ def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> 
         "voting_open": not read_only,
         "can_moderate": moderator,
         "can_ask": can_ask(request.user, event),
+        "qa_refusal": qa_refusal(request.user, event),  # why not, for the signed-in
         # Organisers always may (the rule's first half); asked only for everyone else.
         "can_present": moderator or can_present(request.user, event),
         "live_on": selectors.live_mode_on(event=event, state=live),
@@ -88,6 +90,7 @@ def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> 
         "ws_url": _ws_url(event, talk, sort, view, following),
         "running": selectors.event_is_running(event=event),
         "heartbeat_seconds": int(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 25)),
+        **room_poll_context(request, event, moderator=moderator),
     }
 
 
@@ -212,6 +215,8 @@ def question_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return login_redirect(request, back=_live_url(event))
     question = selectors.question_get(question_id=pk, event=event)
+    if refusal := qa_refusal(request.user, question):  # banned, or not in the audience
+        return _refused(request, event, forbidden(refusal))
     if not can_vote(request.user, question):
         raise not_found("No such question.")
     try:

@@ -239,7 +239,8 @@ def test_live_page_queries_do_not_grow_with_questions(
     client.get(_url(running_event, "?qa=event"))  # session, site, etc. warmed up
     # event (+group), talks, live state, session, user, organiser check, questions (+authors),
     # attendance counts, my votes, the footer's group, the on-stage choices
-    with django_assert_num_queries(11):
+    # members: +2 (the viewer's membership, the event's who-may policy); polls: +1
+    with django_assert_num_queries(14):
         assert client.get(_url(running_event, "?qa=event")).status_code == 200
 
 
@@ -251,7 +252,8 @@ def test_moderation_queue_queries_do_not_grow(
     _fill(running_event, n, status=Question.Status.HIDDEN)
     client = signed_in(organiser)
     client.get(_url(running_event, "?qa=event"))
-    with django_assert_num_queries(11):
+    # members: +2 (the viewer's membership, the event's who-may policy); polls: +1
+    with django_assert_num_queries(14):
         html = client.get(_url(running_event, "?qa=event")).content.decode()
     assert html.count(f"Waiting for approval ({n})") == 1
 
@@ -260,7 +262,8 @@ def test_moderation_queue_queries_do_not_grow(
 def test_talk_page_qa_queries_do_not_grow(past_event, django_assert_num_queries, n):
     talk = make_talk(event=past_event, slug="counted-talk")
     _fill(past_event, n, talk=talk)
-    with django_assert_num_queries(4):  # talk (+event), speakers, questions (+authors), site
+    # talk (+event), speakers, resources (meetups), questions (+authors), polls, site
+    with django_assert_num_queries(6):
         Client().get(f"/talks/{talk.slug}/")
 
 

@@ -76,7 +76,8 @@ def test_dashboard_query_budget(client, django_assert_max_num_queries):
     _add_people(w, 3)
     client.force_login(w.co_organiser)
     # 21: the organiser's own votes (for the vote buttons' pressed state) came with issue #15.
-    with django_assert_max_num_queries(21):
+    # 23: members (#12) reads the viewer's membership and the event's who-may policy.
+    with django_assert_max_num_queries(23):
         assert client.get(DASHBOARD).status_code == 200
 
 

@@ -1,0 +1,250 @@
+"""Writes for polls: prepare, open, close, reveal, answer; each broadcasts after commit.
+
+Who may do what is `live.rules` (`can_manage_poll`, `can_answer_poll`); refusals are
+`portal.errors.ServiceError`, as for the Q&A: NOT_FOUND for what the person may not see or
+run, FORBIDDEN to log in first, INVALID content, CONFLICT when the poll's state does not allow
+it now (not open, another poll open in the same talk, the event over).
+
+One open poll per talk (and one event-wide poll per event) and one ballot per person and poll
+are database constraints; the checks here give the clear message, the constraints the truth.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from meetups.models import Event, Talk
+from portal.errors import conflict, forbidden, invalid, not_found
+
+from . import poll_broadcast, selectors
+from .models import (
+    POLL_MAX_OPTIONS,
+    POLL_MIN_OPTIONS,
+    POLL_OPTION_MAX_LENGTH,
+    POLL_QUESTION_MAX_LENGTH,
+    Poll,
+    PollBallot,
+    PollOption,
+)
+from .rules import can_answer_poll, can_manage_poll, can_view_live, qa_refusal
+from .services import _after_commit, _bump_revision
+
+
+def clean_poll_line(text: str) -> str:
+    """One line of plain text: control characters dropped, runs of white space collapsed."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())
+
+
+def _announce(poll: Poll) -> None:
+    _bump_revision(poll.event_id)
+    _after_commit(poll_broadcast.polls_changed, event_id=poll.event_id)
+
+
+def _require_manager(user: AbstractBaseUser, obj) -> None:
+    if not can_manage_poll(user, obj):
+        raise not_found("No such poll.")
+
+
+def clean_poll_options(options: list[str]) -> list[str]:
+    """2 to 8 options, each one line of at most POLL_OPTION_MAX_LENGTH characters, no blank and
+    no two alike (ignoring case); INVALID otherwise."""
+    cleaned = [clean_poll_line(text) for text in options]
+    if any(not text for text in cleaned):
+        raise invalid("An option cannot be blank.", field="options")
+    if not POLL_MIN_OPTIONS <= len(cleaned) <= POLL_MAX_OPTIONS:
+        raise invalid(
+            f"Give between {POLL_MIN_OPTIONS} and {POLL_MAX_OPTIONS} options.", field="options"
+        )
+    if any(len(text) > POLL_OPTION_MAX_LENGTH for text in cleaned):
+        raise invalid(f"Keep each option to {POLL_OPTION_MAX_LENGTH} characters.", field="options")
+    if len({text.casefold() for text in cleaned}) != len(cleaned):
+        raise invalid("Two options are the same.", field="options")
+    return cleaned
+
+
+def poll_create(
+    *,
+    event: Event,
+    talk: Talk | None,
+    user: AbstractBaseUser,
+    question: str,
+    options: list[str],
+    kind: str = Poll.Kind.SINGLE,
+    results: str = Poll.Results.LIVE,
+) -> Poll:
+    """Prepare a poll for a talk (or the whole event when `talk` is None), not yet open.
+
+    Organisers prepare any; a talk's speakers their own talk's. Nothing is broadcast: the
+    room sees a poll once it opens."""
+    if talk is not None and talk.event_id != event.pk:
+        raise not_found("No such talk at this event.")
+    # An event-wide poll is the organisers' (the event has no speakers of its own).
+    _require_manager(user, talk if talk is not None else event)
+    question = clean_poll_line(question)
+    if not question:
+        raise invalid("Write the question first.", field="question")
+    if len(question) > POLL_QUESTION_MAX_LENGTH:
+        raise invalid(
+            f"Keep the question to {POLL_QUESTION_MAX_LENGTH} characters.", field="question"
+        )
+    if kind not in Poll.Kind.values:
+        raise invalid("Choose one answer or several.", field="kind")
+    if results not in Poll.Results.values:
+        raise invalid("Choose when the results show.", field="results")
+    options = clean_poll_options(options)
+    with transaction.atomic():
+        poll = Poll.objects.create(
+            event=event, talk=talk, question=question, kind=kind, results=results, created_by=user
+        )
+        PollOption.objects.bulk_create(
+            PollOption(poll=poll, text=text, position=n) for n, text in enumerate(options, 1)
+        )
+    return poll
+
+
+def _poll_for_update(poll: Poll, user: AbstractBaseUser) -> Poll:
+    locked = (
+        Poll.objects.select_for_update()
+        .select_related("event__group", "talk")
+        .filter(pk=poll.pk)
+        .first()
+    )
+    if locked is None:
+        raise not_found("No such poll.")
+    _require_manager(user, locked)
+    return locked
+
+
+def poll_open(*, poll: Poll, user: AbstractBaseUser) -> Poll:
+    """Open a prepared poll to the room; CONFLICT while another poll of the same talk (or
+    another event-wide poll) is open, or once the event is over. Broadcasts the polls."""
+    _require_manager(user, poll)
+    with transaction.atomic():
+        poll = _poll_for_update(poll, user)
+        if poll.status != Poll.Status.DRAFT:
+            raise conflict("Only a prepared poll can be opened.")
+        if selectors.qa_is_read_only(event=poll.event):
+            raise conflict("The event is over: polls can no longer open.")
+        others = Poll.objects.filter(
+            event_id=poll.event_id, talk_id=poll.talk_id, status=Poll.Status.OPEN
+        )
+        if others.exists():
+            where = "this talk" if poll.talk_id else "the whole event"
+            raise conflict(f"Another poll for {where} is open: close it first.")
+        poll.status = Poll.Status.OPEN
+        poll.opened_at = timezone.now()
+        try:
+            with transaction.atomic():
+                poll.save(update_fields=["status", "opened_at"])
+        except IntegrityError:
+            raise conflict("Another poll for this talk is open: close it first.") from None
+        _announce(poll)
+    return poll
+
+
+def _freeze_counts(poll: Poll) -> None:
+    """Keep the results with the poll: erasing a voter later leaves the archive's counts."""
+    votes = dict(
+        PollBallot.options.through.objects.filter(pollballot__poll=poll)
+        .values_list("polloption_id")
+        .annotate(n=Count("id"))
+        .values_list("polloption_id", "n")
+    )
+    options = list(poll.options.all())
+    for option in options:
+        option.final_votes = votes.get(option.pk, 0)
+    PollOption.objects.bulk_update(options, ["final_votes"])
+    poll.final_ballots = PollBallot.objects.filter(poll=poll).count()
+
+
+def poll_close(*, poll: Poll, user: AbstractBaseUser) -> Poll:
+    """Close an open poll: no more answers; its results become public and are kept with it
+    (the talk page's archive). Broadcasts the polls."""
+    _require_manager(user, poll)
+    with transaction.atomic():
+        poll = _poll_for_update(poll, user)
+        if poll.status != Poll.Status.OPEN:
+            raise conflict("Only an open poll can be closed.")
+        _freeze_counts(poll)
+        poll.status = Poll.Status.CLOSED
+        poll.closed_at = timezone.now()
+        poll.save(update_fields=["status", "closed_at", "final_ballots"])
+        _announce(poll)
+    return poll
+
+
+def poll_reveal(*, poll: Poll, user: AbstractBaseUser) -> Poll:
+    """Show an open poll's results to the room (a poll whose results wait for the reveal).
+    Revealing what is already shown changes nothing. Broadcasts the polls when it changed."""
+    _require_manager(user, poll)
+    current = Poll.objects.filter(pk=poll.pk).first()  # its state now, not as passed in
+    if current is None:
+        raise not_found("No such poll.")
+    if current.status == Poll.Status.DRAFT:
+        raise conflict("Open the poll before revealing its results.")
+    if current.results_public:
+        return current  # already shown: no write transaction
+    with transaction.atomic():
+        poll = _poll_for_update(poll, user)
+        if poll.results_public:
+            return poll
+        poll.revealed_at = timezone.now()
+        poll.save(update_fields=["revealed_at"])
+        _announce(poll)
+    return poll
+
+
+def _open_poll_for_ballots(poll_id: int, user: AbstractBaseUser) -> Poll:
+    poll = Poll.objects.select_related("event__group", "talk").filter(pk=poll_id).first()
+    if poll is None or poll.status == Poll.Status.DRAFT or not can_view_live(user, poll):
+        raise not_found("No such poll.")
+    if not user.is_authenticated:
+        raise forbidden("Log in to answer the poll.")
+    if not can_answer_poll(user, poll):
+        # Why not and what to do (banned, or not in the event's audience), as for the Q&A.
+        raise forbidden(qa_refusal(user, poll) or "You may not answer this poll.")
+    if poll.status != Poll.Status.OPEN or selectors.qa_is_read_only(event=poll.event):
+        raise conflict("This poll has closed.")
+    return poll
+
+
+def poll_vote(*, poll: Poll, user: AbstractBaseUser, option_ids: list[int]) -> PollBallot:
+    """Answer a poll, or change one's answer while it is open: one option (single choice) or
+    one or more (multiple). One ballot per person (the database's constraint). Broadcasts
+    the results after commit, coalesced."""
+    poll = _open_poll_for_ballots(poll.pk, user)
+    chosen = set(option_ids)
+    if not chosen:
+        raise invalid("Choose an answer.", field="options")
+    if poll.kind == Poll.Kind.SINGLE and len(chosen) != 1:
+        raise invalid("Choose one answer.", field="options")
+    options = list(PollOption.objects.filter(poll=poll, pk__in=chosen))
+    if len(options) != len(chosen):
+        raise invalid("Choose among this poll's answers.", field="options")
+    with transaction.atomic():
+        poll = _open_poll_for_ballots(poll.pk, user)
+        try:
+            with transaction.atomic():
+                ballot, _ = PollBallot.objects.get_or_create(poll=poll, user=user)
+        except IntegrityError:
+            # Two answers from one person at once: the other one made the ballot.
+            ballot = PollBallot.objects.get(poll=poll, user=user)
+        ballot.options.set(options)
+        ballot.save(update_fields=["updated_at"])
+        _after_commit(poll_broadcast.poll_results_changed, event_id=poll.event_id)
+    return ballot
+
+
+def poll_ballots_erase(*, user: AbstractBaseUser) -> int:
+    """Delete every ballot of `user` (account erasure). Open polls' results are re-sent;
+    closed polls keep their frozen counts. Returns how many ballots were deleted."""
+    ballots = PollBallot.objects.filter(user=user)
+    open_events = set(
+        ballots.filter(poll__status=Poll.Status.OPEN).values_list("poll__event_id", flat=True)
+    )
+    _, by_model = ballots.delete()
+    for event_id in open_events:
+        _after_commit(poll_broadcast.poll_results_changed, event_id=event_id)
+    return by_model.get(PollBallot._meta.label, 0)
