@@ -6,4 +6,4 @@ class CfpConfig(AppConfig):
     verbose_name = "Call for talks"
 
     def ready(self) -> None:
-        from . import demo  # noqa: F401 - connects the demo_loaded receiver
+        from . import demo, personal_data  # noqa: F401 - connects the signal receivers

@@ -6,4 +6,4 @@ class LiveConfig(AppConfig):
     verbose_name = "Live event mode"
 
     def ready(self) -> None:
-        from . import demo, signals  # noqa: F401 - connects the signal receivers
+        from . import demo, personal_data, signals  # noqa: F401 - connects receivers

@@ -7,4 +7,4 @@ class OrganiseConfig(AppConfig):
 
     def ready(self) -> None:
         # The dashboard listens to attendance changes (live numbers) and logins (the nav flag).
-        from . import receivers  # noqa: F401
+        from . import personal_data, receivers  # noqa: F401

@@ -8,17 +8,22 @@ route. The schema declares those bodies on every operation that can answer them,
 """
 
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from cfp.api import router as cfp_router
+from feedback.api import router as feedback_router
 from live.api import router as live_router
 from meetups.api import router as meetups_router
+from members.api import router as members_router
+from notify.api import router as notify_router
 from organise.api import router as organise_router
 from rsvp.api import router as rsvp_router
 
 from .api_errors import declare_refusals, validation_error_body
 from .errors import STATUS, ServiceError, invalid, not_found
+from .your_data_api import router as your_data_router
 
 KIND_OF_STATUS = {status: str(kind) for kind, status in STATUS.items()}
 
@@ -62,6 +67,15 @@ def http_error(request: HttpRequest, error: HttpError):
     return api.create_response(request, body, status=error.status_code)
 
 
+@api.exception_handler(MultiPartParserError)
+def multipart_error(request: HttpRequest, error: MultiPartParserError):
+    # A file upload (a talk's slides) whose multipart body does not parse: invalid content,
+    # answered like any other instead of Django's logged 400.
+    return api.create_response(
+        request, invalid("The multipart body could not be read.").as_body(), status=422
+    )
+
+
 @api.exception_handler(Http404)
 def not_found_error(request: HttpRequest, error: Http404):
     # get_object_or_404 in a selector: the same body as a NOT_FOUND ServiceError.
@@ -71,5 +85,9 @@ def not_found_error(request: HttpRequest, error: Http404):
 api.add_router("/", meetups_router)
 api.add_router("/", rsvp_router)
 api.add_router("/", live_router)
+api.add_router("/", members_router)
 api.add_router("/", cfp_router)
 api.add_router("/", organise_router)
+api.add_router("/", notify_router)
+api.add_router("/", feedback_router)
+api.add_router("/", your_data_router)

@@ -11,3 +11,4 @@ class PortalConfig(AppConfig):
     def ready(self):
         # `<id:pk>` in every app's urls.py: a primary key too big for the database is a 404.
         register_converter(IdConverter, "id")
+        from . import personal_data, time_zones  # noqa: F401 - connects the signal receivers

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 
+from . import personal_data, time_zones
+from .errors import ServiceError
 from .text import validate_single_line
 
 DISPLAY_NAME_MAX_LENGTH = 80
@@ -97,3 +99,42 @@ class ApiTokenForm(forms.Form):
         max_length=60,
         help_text="What will use it, e.g. “door laptop script”.",
     )
+
+
+class TimeZoneForm(forms.Form):
+    """The profile's time zone: times of events are also shown in it where it differs."""
+
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        required=False,
+        help_text="Event times are shown in the event's zone and, where it differs, in yours.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zones.choices()
+
+
+class AccountDeleteForm(FocusFirstError, forms.Form):
+    """The confirmation before an account is deleted: its password (checked by
+    `portal.personal_data.password_check`, so the page and the API refuse alike)."""
+
+    password = forms.CharField(
+        label="Your password",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to confirm."},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        try:
+            personal_data.password_check(user=self.user, password=password)
+        except ServiceError as error:
+            raise ValidationError(error.message, code="wrong_password") from error
+        return password

@@ -33,3 +33,16 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw_token() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class Profile(models.Model):
+    """Settings of one person that the user row has no column for. Created on first save."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_profile"
+    )
+    # An IANA name from zoneinfo.available_timezones(), or "" for "the event's own zone only".
+    time_zone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

@@ -51,6 +51,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The portal's name in emails (portal/email.py: the header and footer of every email).
+PORTAL_NAME = os.environ.get("PORTAL_NAME", "SyDjango")
 
 INSTALLED_APPS = [
     "daphne",  # first, so `runserver` serves ASGI with websockets
@@ -178,10 +180,18 @@ HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "2"))
 # REQUEST_MAX_UPLOAD_BYTES_BY_PATH ("/prefix/=bytes,..."); every other body far less.
 REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", str(256 * 1024)))
 REQUEST_MAX_UPLOAD_BYTES = int(os.environ.get("REQUEST_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+# A talk's PDF slides (meetups/talk_resources.py) may be this big; their two upload routes
+# (the page's under /slides/, the API's under /api/slides/) take it plus the form's other fields.
+TALK_SLIDES_MAX_BYTES = int(os.environ.get("TALK_SLIDES_MAX_BYTES", str(20 * 1024 * 1024)))
+_slides_body = TALK_SLIDES_MAX_BYTES + 64 * 1024
 REQUEST_MAX_UPLOAD_BYTES_BY_PATH = {
     prefix.strip(): int(size)
     for prefix, _, size in (
-        item.partition("=") for item in env_list("REQUEST_MAX_UPLOAD_BYTES_BY_PATH")
+        item.partition("=")
+        for item in env_list(
+            "REQUEST_MAX_UPLOAD_BYTES_BY_PATH",
+            f"/slides/={_slides_body},/api/slides/={_slides_body}",
+        )
     )
 }
 # Django's own checks agree: form fields (everything but files) fit in the body limit, and
@@ -376,6 +386,11 @@ LIVE_COUNTS_COALESCE_SECONDS = float(
 # The biggest frame a client may send (heartbeats are ~400 bytes); run daphne with
 # --websocket-max-message-size above this so the consumer, not the server, decides (4009).
 LIVE_MAX_FRAME_BYTES = 4096
+# Poll ballots closer together than this are shown by one results broadcast at the end of the
+# window (live/poll_broadcast.py): at most 1/window results frames a second per event.
+LIVE_POLL_COALESCE_SECONDS = float(
+    os.environ.get("LIVE_POLL_COALESCE_SECONDS", "0" if TESTING else "0.25")
+)
 
 # One budget per action and person (portal/ratelimit.py), shared by pages, htmx and the API,
 # whatever the method. django-ratelimit rates; each can be set as RATE_LIMIT_<ACTION>, e.g.
@@ -386,10 +401,34 @@ _RATE_LIMIT_DEFAULTS = {
     "cfp.post": "20/h",  # ideas, proposals, co-speaker invitations
     "live.question": "5/m",
     "live.vote": "60/m",  # question votes, added or removed
+    "live.poll_vote": "30/m",  # poll answers, given or changed
+    "live.poll_write": "60/m",  # polls prepared, opened, closed, revealed
     "organise.message": "10/h",  # emails to an event's attendees
     "organise.invite": "20/h",  # co-organiser invitations
+    "portal.export": "5/h",  # "download my data" (page and API): a whole-account query
+    "portal.account_delete": "10/h",  # delete-account confirmations (password guesses)
+    "feedback.save": "30/h",  # talk ratings given or changed (page, htmx and API)
+    "members.join": "20/m",  # join, leave, listed on the members page
+    "members.moderate": "60/m",  # organisers: remove, ban, unban, policies
+    "meetups.slides_upload": "10/h",  # PDF slides attached to a talk
+    "meetups.link_add": "30/h",  # links (slides, source, video) attached to a talk
+    "meetups.resource_delete": "30/h",  # a talk's slides or links removed
+    "notify.announce": "10/h",  # announcements sent or previewed (and a per-group cap)
+    "notify.preferences": "60/m",  # email preference changes
+    "reminders.plan": "60/m",  # organisers: an event's reminder times
 }
 RATE_LIMITS = {
     action: os.environ.get("RATE_LIMIT_" + action.upper().replace(".", "_"), rate)
     for action, rate in _RATE_LIMIT_DEFAULTS.items()
 }
+# Notifications (notify/): organisers' announcements per group in any 24 hours, and how long
+# an unsubscribe link in an email keeps working.
+NOTIFY_ANNOUNCEMENTS_PER_DAY = int(os.environ.get("NOTIFY_ANNOUNCEMENTS_PER_DAY", "3"))
+NOTIFY_UNSUBSCRIBE_MAX_AGE_DAYS = int(os.environ.get("NOTIFY_UNSUBSCRIBE_MAX_AGE_DAYS", "365"))
+# Reminders (reminders/, docs/reminders.md): minutes before an event's start when those going
+# (and the waitlisted) are reminded, unless the organiser sets the event's own; and minutes
+# after its end when attendees get the recap. Both need TASKS_BACKEND=database and a worker.
+REMINDER_DEFAULT_OFFSETS_MINUTES = tuple(
+    int(m) for m in os.environ.get("REMINDER_DEFAULT_OFFSETS_MINUTES", "1440,120").split(",") if m
+)
+RECAP_DELAY_MINUTES = int(os.environ.get("RECAP_DELAY_MINUTES", "120"))

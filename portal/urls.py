@@ -28,8 +28,15 @@ urlpatterns = [
     path("", include("cfp.urls")),
     path("", include("rsvp.urls")),
     path("", include("live.urls")),
+    path("", include("feedback.urls")),
+    path("", include("members.urls")),
+    path("", include("notify.urls")),  # before organise: its announcements page
+    path("", include("reminders.urls")),  # /organise/<group>/<event>/reminders/
     path("organise/", include("organise.urls")),
     path("accounts/profile/", portal_views.profile, name="profile"),
+    path("accounts/profile/time-zone/", portal_views.time_zone_save, name="time_zone_save"),
+    path("accounts/profile/data/", portal_views.data_export, name="data_export"),
+    path("accounts/delete/", portal_views.account_delete, name="account_delete"),
     path("accounts/tokens/", portal_views.token_create, name="token_create"),
     path("accounts/tokens/<id:token_id>/revoke/", portal_views.token_revoke, name="token_revoke"),
     path("accounts/", include("allauth.urls")),

@@ -6,4 +6,4 @@ class RsvpConfig(AppConfig):
     verbose_name = "RSVPs and check-in"
 
     def ready(self) -> None:
-        from . import demo, receivers  # noqa: F401 - connects the signal receivers
+        from . import demo, personal_data, receivers  # noqa: F401 - connects the signal receivers

@@ -20,9 +20,10 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 
 from cfp.models import Proposal  # noqa: E402
-from live.models import Question  # noqa: E402
+from live.models import Poll, Question  # noqa: E402
 from meetups.demo import load_demo  # noqa: E402
-from meetups.models import Event, Group, Speaker, Talk  # noqa: E402
+from meetups.models import Event, Group, Speaker, Talk, TalkResource  # noqa: E402
+from members.models import Membership  # noqa: E402
 from portal.services import api_token_create  # noqa: E402
 from rsvp.models import Rsvp  # noqa: E402
 
@@ -44,6 +45,9 @@ def main() -> None:
         "rsvp_id": list(Rsvp.objects.values_list("pk", flat=True)),
         "question_id": list(Question.objects.values_list("pk", flat=True)),
         "proposal_id": list(Proposal.objects.values_list("pk", flat=True)),
+        "poll_id": list(Poll.objects.values_list("pk", flat=True)),
+        "resource_id": list(TalkResource.objects.values_list("pk", flat=True)),
+        "membership_id": list(Membership.objects.values_list("pk", flat=True)),
     }
     json.dump({"tokens": tokens, "slugs": sorted(set(slugs)), "ids": ids}, sys.stdout)
 

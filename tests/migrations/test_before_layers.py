@@ -64,6 +64,10 @@ def test_before_layers_every_row_still_there(migrated):
     for table, count in before.items():
         if table in ("django_migrations", "sqlite_sequence", "django_session"):
             continue
+        if table in ("django_content_type", "auth_permission"):
+            # Rows Django adds for models created since (members, polls, ...): none lost.
+            assert counts[table] >= count, table
+            continue
         assert counts[table] == count, table
     # The moved models read their old tables: same numbers through the new apps.
     assert after["models"]["cfp.Proposal"] == before["meetups_proposal"]

@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cfp.models import CallForTalks, Proposal, ProposalSpeaker, TalkIdea
-from live.models import Question
+from live.models import Poll, PollOption, Question
+from members.models import Membership
 from organise.models import OrganiserInvitation
 from portal.api import api
 from portal.api_auth import session_auth, token_auth
@@ -20,7 +21,10 @@ from portal.models import ApiToken
 from rsvp.models import Rsvp
 from tests import factories
 
-OUR_APPS = ("meetups", "rsvp", "cfp", "live", "organise", "portal")
+OUR_APPS = (
+    "meetups", "rsvp", "cfp", "live", "organise", "portal", "reminders", "notify", "members",
+    "feedback",
+)  # fmt: skip
 
 # Anyone may read these; a POST (where a route takes one) still needs a signed-in member.
 PUBLIC = {
@@ -29,6 +33,8 @@ PUBLIC = {
     "cfp:idea_board", "cfp:idea_detail", "cfp:voting", "cfp:voting_tallies", "cfp:invitation",
     "cfp:speaker_photo", "rsvp:panel", "live:live_page", "healthz", "readyz",
     "live:presenter",  # the projector: the current talk and approved questions only
+    "live:join", "live:join_code", "meetups:talk_resource_file",
+    "notify:unsubscribe",  # the signed token is the permission (no login, no CSRF: RFC 8058)
 }  # fmt: skip
 # Signed-in members only (their own things).
 MEMBER = {
@@ -37,8 +43,12 @@ MEMBER = {
     "cfp:proposal_resubmit",
     "cfp:co_speaker_invite", "cfp:co_speaker_remove", "cfp:speaker_profile", "rsvp:create",
     "rsvp:guests", "rsvp:cancel", "rsvp:my_events", "rsvp:ticket", "live:question_create",
-    "live:question_vote", "organise:index", "organise:invitation_accept", "profile",
-    "token_create", "token_revoke",
+    "live:question_vote", "live:poll_vote", "organise:index", "organise:invitation_accept",
+    "profile",
+    "token_create", "token_revoke", "time_zone_save", "data_export", "account_delete",
+    "notify:preferences", "notify:preferences_update",
+    "members:join", "members:leave", "members:listed", "members:member_list",
+    "feedback:talk_feedback",  # rate (who was there); read (its speakers, organisers)
 }  # fmt: skip
 # The group's organisers only: everyone else gets 404 (or 403) and nothing changes.
 ORGANISER = {
@@ -51,9 +61,21 @@ ORGANISER = {
     "organise:organiser_invite", "organise:organiser_remove", "organise:invitation_revoke",
     "organise:dashboard", "organise:event_edit", "organise:event_publish", "organise:event_cancel",
     "organise:event_duplicate", "organise:panel", "organise:action_rsvps", "organise:action_live",
+    # The talk's speakers too (meetups.rules.can_edit_talk_resources); strangers get 404.
+    "meetups:talk_resources", "meetups:talk_link_add", "meetups:talk_slides_upload",
+    "meetups:talk_resource_delete",
     "organise:action_current_talk", "organise:message", "organise:export",
+    "organise:members", "organise:group_policy", "organise:member_remove", "organise:member_ban",
+    "organise:member_unban", "organise:event_policy",
+    "reminders:event_reminders",
+    "notify:announcements",
+    # The current talk's speakers too (live.rules.can_run_poll); strangers get 404.
+    "live:poll_manage", "live:polls_csv", "live:poll_action",
 }  # fmt: skip
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Mail clients unsubscribe with one POST and no cookie (RFC 8058): the signed token in the URL
+# is the only permission, and a token that is not valid answers 400 and changes nothing.
+CSRF_EXEMPT = {"notify:unsubscribe"}
 
 
 def _our_routes(patterns=None, namespace=None):
@@ -73,7 +95,8 @@ def test_every_route_is_classified():
 
 
 def test_no_route_is_csrf_exempt():
-    assert [name for name, view in _our_routes() if getattr(view, "csrf_exempt", False)] == []
+    exempt = {name for name, view in _our_routes() if getattr(view, "csrf_exempt", False)}
+    assert exempt == CSRF_EXEMPT
 
 
 # --- pages, exercised ----------------------------------------------------------------------
@@ -101,17 +124,26 @@ def world(db):
         ticket_token="t",
     )  # fmt: skip
     question = Question.objects.create(event=event, author=speaker_user, text="Why?")
+    poll = Poll.objects.create(event=event, question="Which one?")
+    PollOption.objects.bulk_create(
+        [PollOption(poll=poll, text=text, position=i) for i, text in enumerate(["A", "B"])]
+    )
     co_organiser = factories.make_user(username="co-organiser")
     group.organisers.add(co_organiser)
     invitation = OrganiserInvitation.objects.create(group=group, email="new@example.com", token="t")
     token = ApiToken.objects.create(user=speaker_user, name="script", token_hash="0" * 64)
+    membership = Membership.objects.create(
+        group=group, user=factories.make_user(username="banned"), state="banned",
+        banned_at=event.starts_at,
+    )  # fmt: skip
     pks = {
         "cfp:idea": idea.pk, "cfp:proposal": proposal.pk, "cfp:co_speaker": proposal.pk,
-        "cfp:review": proposal.pk, "rsvp": rsvp.pk, "live": question.pk,
+        "cfp:review": proposal.pk, "rsvp": rsvp.pk, "live:poll": poll.pk, "live": question.pk,
         "organise:invitation": invitation.pk,
     }  # fmt: skip
     return {"group": group, "owner": owner, "pks": pks, "token": token,
-            "invitation_pk": co_speaker.pk, "user_id": co_organiser.pk}  # fmt: skip
+            "invitation_pk": co_speaker.pk, "user_id": co_organiser.pk,
+            "membership_id": membership.pk}  # fmt: skip
 
 
 def _kwargs(name: str, view, world) -> dict:
@@ -121,7 +153,10 @@ def _kwargs(name: str, view, world) -> dict:
         "slug": "x", "event_slug": "x", "talk_slug": "x", "group": "x", "event": "x", "token": "t",
         "pk": pk, "invitation_pk": world["invitation_pk"], "user_id": world["user_id"],
         "token_id": world["token"].pk, "name": "rsvps", "what": "attendees", "action": "hide",
+        "code": "x", "membership_id": world["membership_id"],
     }  # fmt: skip
+    if name == "live:poll_action":
+        values["action"] = "open"
     return {key: values[key] for key in pattern.converters}
 
 
@@ -178,7 +213,9 @@ def test_writes_without_a_csrf_token_are_refused(world):
     refused = {
         name: client.post(_url(name, view, world)).status_code for name, view in _our_routes()
     }
-    assert {name: code for name, code in refused.items() if code != 403} == {}
+    assert {name: code for name, code in refused.items() if code != 403} == dict.fromkeys(
+        CSRF_EXEMPT, 400
+    )
     assert _rows() == before
 
 
@@ -223,6 +260,24 @@ ORGANISER_ANSWERS = {
     "organise:action_current_talk": (405, 302, "/organise/x/x/"),
     "organise:message": (200, 422, None),
     "organise:export": (200, 405, None),
+    "organise:members": (200, 405, None),
+    "organise:group_policy": (405, 422, None),
+    # The world's membership is a ban: remove refuses it (a message), ban renews, unban lifts.
+    "organise:member_remove": (405, 302, "/organise/x/members/"),
+    "organise:member_ban": (405, 302, "/organise/x/members/"),
+    "organise:member_unban": (405, 302, "/organise/x/members/"),
+    "organise:event_policy": (200, 302, "/organise/x/x/who-may-take-part/"),
+    "meetups:talk_resources": (200, 405, None),
+    "meetups:talk_link_add": (405, 422, None),
+    "meetups:talk_slides_upload": (405, 422, None),
+    "meetups:talk_resource_delete": (405, 422, None),
+    # An empty form is a valid one: no reminders for this event.
+    "reminders:event_reminders": (200, 302, "/organise/x/x/reminders/"),
+    "notify:announcements": (200, 422, None),
+    "live:poll_manage": (200, 422, None),
+    "live:polls_csv": (200, 405, None),
+    # The world's poll is a prepared one with two options: opening it is a valid action.
+    "live:poll_action": (405, 302, "/events/x/live/polls/"),
 }
 
 
