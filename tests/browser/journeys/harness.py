@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import ConsoleMessage, Locator, Page, Response
 
-from tests.browser.a11y import AXE
+from tests.browser.a11y import load_axe
 
 # Every journey: at a phone's and a desktop's width with a pointer, and once by keyboard alone.
 PASSES = pytest.mark.parametrize(
@@ -310,8 +310,7 @@ class Journey:
             page.set_viewport_size(size)
 
     def _axe(self, page: Page, label: str) -> None:
-        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.evaluate(AXE.read_text())
+        load_axe(page)  # its source is read once per session, not once per step
         for violation in page.evaluate(AXE_RUN):
             self.problems.append(f"{label}: axe {violation}")
 
