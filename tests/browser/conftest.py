@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from playwright.sync_api import Browser, Page
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -59,3 +61,30 @@ def contexts(transactional_db):
     yield opened
     for context in opened:
         context.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser, live_server, contexts):
+    """A page at `width`, signed in as `user` when given, collecting console and page errors
+    in `page.errors` (context options, such as `timezone_id`, pass through)."""
+
+    def open_(width: int, *, user=None, **options) -> Page:
+        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            session = client.cookies["sessionid"].value
+            context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        return page
+
+    return open_
+
+
+def overflow(page: Page) -> int:
+    """How far the page scrolls sideways (0 when nothing overflows)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -10,8 +10,7 @@ so the links in the emails are followed exactly as they were written."""
 import re
 
 import pytest
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from meetups.models import Event
 from members.models import Membership
@@ -20,6 +19,7 @@ from reminders.models import Delivery
 from reminders.sending import reminders_send
 from rsvp.models import Rsvp
 from tests import factories
+from tests.browser.conftest import overflow
 
 pytestmark = pytest.mark.usefixtures("plain_http_cookies")
 
@@ -32,32 +32,9 @@ def site_is_live_server(settings, live_server):
     settings.SITE_URL = live_server.url
 
 
-@pytest.fixture
-def open_page(browser: Browser, live_server, contexts):
-    def open_(width: int, *, user=None) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
-        if user is not None:
-            client = Client()
-            client.force_login(user)
-            session = client.cookies["sessionid"].value
-            context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        page = context.new_page()
-        page.errors = []
-        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        return page
-
-    return open_
-
-
 def _link_after(label: str, body: str) -> str:
     [url] = re.findall(rf"^{re.escape(label)} (\S+)$", body, flags=re.MULTILINE)
     return url
-
-
-def _overflow(page: Page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_join_announced_rsvp_reminder_unsubscribe(
@@ -147,5 +124,5 @@ def test_join_announced_rsvp_reminder_unsubscribe(
     assert mailoutbox == []
     assert list(Delivery.objects.values_list("user__username", "offset_minutes")) == [("mia", 1440)]
     assert stranger.errors == []
-    assert _overflow(stranger) == 0
+    assert overflow(stranger) == 0
     stranger.screenshot(path=artifacts / "member-journey-unsubscribed-390.png", full_page=True)

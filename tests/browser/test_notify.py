@@ -3,14 +3,14 @@ choices, the confirm-then-unsubscribe page without login, and the 400 page for a
 at 390 and 1280 px, axe clean, no console error, no horizontal overflow."""
 
 import pytest
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from members.models import Membership
 from notify.preferences import wants
 from notify.unsubscribe import unsubscribe_token
 from tests import factories
 from tests.browser.a11y import axe_violations
+from tests.browser.conftest import overflow
 
 pytestmark = pytest.mark.usefixtures("plain_http_cookies")
 
@@ -27,29 +27,6 @@ def member_of_two(transactional_db):
     for group in groups:
         Membership.objects.create(group=group, user=user)
     return user, groups
-
-
-@pytest.fixture
-def open_page(browser: Browser, live_server, contexts):
-    def open_(width: int, *, user=None, **options) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
-        contexts.append(context)
-        if user is not None:
-            client = Client()
-            client.force_login(user)
-            session = client.cookies["sessionid"].value
-            context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        page = context.new_page()
-        page.errors = []
-        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        return page
-
-    return open_
-
-
-def _overflow(page: Page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.mark.parametrize("size", WIDTHS)
@@ -77,7 +54,7 @@ def test_preferences_page_saves_one_group_on_change(
     assert wants(user=user, group=newcastle, category="announcements") is False
     assert wants(user=user, group=sydney, category="announcements") is True
     assert page.errors == []
-    assert _overflow(page) == 0
+    assert overflow(page) == 0
     page.screenshot(path=artifacts / f"notify-preferences-{size}.png", full_page=True)
 
     checked = open_page(WIDTHS[size], user=user, bypass_csp=True)
@@ -107,7 +84,7 @@ def test_unsubscribe_link_confirms_then_unsubscribes_without_login(
     page.goto(f"{live_server.url}/u/{token}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop new events from Sydney Django?")
     assert wants(user=user, group=sydney, category="events") is True
-    assert _overflow(page) == 0
+    assert overflow(page) == 0
     page.screenshot(path=artifacts / f"notify-unsubscribe-{size}.png", full_page=True)
     page.get_by_role("button", name="Unsubscribe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You're unsubscribed")

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from portal.time_zones import profile_time_zone_set
 from tests import factories
 from tests.browser.a11y import axe_violations
+from tests.browser.conftest import overflow
 
 pytestmark = pytest.mark.usefixtures("plain_http_cookies")
 
@@ -33,29 +33,6 @@ def sydney_event(transactional_db):
     )
 
 
-@pytest.fixture
-def open_page(browser: Browser, live_server, contexts):
-    def open_(width: int, *, user=None, **options) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
-        contexts.append(context)
-        if user is not None:
-            client = Client()
-            client.force_login(user)
-            session = client.cookies["sessionid"].value
-            context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        page = context.new_page()
-        page.errors = []
-        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        return page
-
-    return open_
-
-
-def _overflow(page: Page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
 @pytest.mark.parametrize("size", WIDTHS)
 def test_browser_zone_is_added_next_to_the_event_zone(
     open_page, live_server, sydney_event, artifacts, size
@@ -72,7 +49,7 @@ def test_browser_zone_is_added_next_to_the_event_zone(
         "datetime", "2026-12-03T08:00:00.000Z"
     )
     assert page.errors == []
-    assert _overflow(page) == 0
+    assert overflow(page) == 0
     page.screenshot(path=artifacts / f"event-local-time-{size}.png", full_page=True)
 
     checked = open_page(WIDTHS[size], timezone_id="Europe/London", bypass_csp=True)
@@ -117,7 +94,7 @@ def test_member_downloads_data_then_deletes_the_account(
     section = page.locator("#your-data")
     expect(section.get_by_role("heading", name="Your data")).to_be_visible()
     assert axe_violations(page) == []
-    assert _overflow(page) == 0
+    assert overflow(page) == 0
     section.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / f"profile-your-data-{size}.png", full_page=True)
 
@@ -131,7 +108,7 @@ def test_member_downloads_data_then_deletes_the_account(
     section.get_by_role("link", name="Delete my account…").click()
     expect(page.get_by_role("heading", name="Delete your account", level=1)).to_be_visible()
     assert axe_violations(page) == []
-    assert _overflow(page) == 0
+    assert overflow(page) == 0
     page.screenshot(path=artifacts / f"account-delete-{size}.png", full_page=True)
 
     page.get_by_label("Your password").fill("not my password")
