@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from .models import Event, Group, Speaker, SpeakerLink, Sponsor, Talk, Venue
+from .signals import event_published
 
 
 def organised_groups(request: HttpRequest) -> QuerySet[Group]:
@@ -66,6 +67,13 @@ class EventAdmin(GroupScopedAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ["venue", "host_sponsor"]
     inlines = [TalkInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Published here rather than through the organiser's pages: the same announcement
+        # (the admin saves in one transaction, as `event_publish` does).
+        if obj.status == Event.Status.PUBLISHED and form.initial.get("status") != obj.status:
+            event_published.send(sender=Event, event=obj)
 
 
 @admin.register(Talk)

@@ -1,6 +1,7 @@
 """Publishing an event emails the members who want new events: once per event, ever."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -103,4 +104,46 @@ def test_task_for_an_event_unpublished_meanwhile_sends_nothing_and_frees_the_mar
 def test_publish_without_members_announces_nobody(draft, organiser):
     event_publish(event=draft, user=organiser)
     assert mail.outbox == []
+    assert EventAnnounced.objects.filter(event=draft).count() == 1
+
+
+def _admin_form(event: Event, **changes) -> dict:
+    local = event.starts_at.astimezone(ZoneInfo("Australia/Sydney"))
+    ends = local + timedelta(hours=2)
+    data = {
+        "group": event.group_id,
+        "title": event.title,
+        "slug": event.slug,
+        "starts_at_0": local.date().isoformat(),
+        "starts_at_1": local.time().isoformat(),
+        "ends_at_0": ends.date().isoformat(),
+        "ends_at_1": ends.time().isoformat(),
+        "time_zone": "Australia/Sydney",
+        "capacity": "40",
+        "status": event.status,
+        "talks-TOTAL_FORMS": "0",
+        "talks-INITIAL_FORMS": "0",
+        "rsvp_settings-TOTAL_FORMS": "0",
+        "rsvp_settings-INITIAL_FORMS": "0",
+    }
+    return data | changes
+
+
+def test_publishing_in_the_admin_emails_members_once(client, draft, members):
+    """Guards: the admin's save published silently (no `event_published`), so an event put
+    live there reached no member."""
+    root = factories.make_user(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    url = f"/admin/meetups/event/{draft.pk}/change/"
+
+    response = client.post(url, _admin_form(draft, status="published"))
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert _recipients() == sorted(m.email for m in members)
+
+    # Saved again while published, and drafted and published again: nobody emailed twice.
+    draft.refresh_from_db()
+    client.post(url, _admin_form(draft, title="Async Django night (updated)"))
+    client.post(url, _admin_form(draft, status="draft"))
+    client.post(url, _admin_form(draft, status="published"))
+    assert _recipients() == sorted(m.email for m in members)
     assert EventAnnounced.objects.filter(event=draft).count() == 1
