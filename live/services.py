@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from meetups.models import Event, Talk
 from portal.errors import conflict, forbidden, invalid, not_found
+from portal.pagecache import page_cache_bump
 
 from . import broadcast, selectors
 from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote, TalkQASettings
@@ -38,6 +39,7 @@ def _after_commit(func, **kwargs) -> None:
 
 def _bump_revision(event_id: int) -> None:
     """Count this change in the event's revision (inside the caller's transaction)."""
+    page_cache_bump(event_id=event_id)  # its pages show live mode, the Q&A archive, polls
     if not LiveState.objects.filter(event_id=event_id).update(revision=F("revision") + 1):
         LiveState.objects.get_or_create(event_id=event_id, defaults={"revision": 1})
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from portal.errors import ServiceError, conflict, invalid, not_found
+from portal.pagecache import page_cache_bump
 
 from . import talk_resources
 from .models import RESOURCE_TITLE_MAX_LENGTH, Talk, TalkResource
@@ -59,9 +60,11 @@ def talk_link_add(
     if seconds is not None and kind != TalkResource.Kind.VIDEO:
         raise invalid("Only a video has a start time.", field="start")
     _require_room(talk)
-    return TalkResource.objects.create(
+    resource = TalkResource.objects.create(
         talk=talk, kind=kind, url=url, title=title, start_seconds=seconds, uploaded_by=user
     )
+    page_cache_bump(event_id=talk.event_id)
+    return resource
 
 
 def talk_slides_upload(
@@ -89,6 +92,7 @@ def talk_slides_upload(
     except Exception:
         resource.file.delete(save=False)
         raise
+    page_cache_bump(event_id=talk.event_id)
     return resource
 
 
@@ -101,5 +105,6 @@ def talk_resource_delete(*, user: AbstractBaseUser, talk: Talk, resource_id: int
         raise ServiceError("No such slides or link.", kind="not_found", field="resource")
     name, storage = resource.file.name, resource.file.storage
     resource.delete()
+    page_cache_bump(event_id=talk.event_id)
     if name:
         transaction.on_commit(lambda: storage.delete(name))

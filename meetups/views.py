@@ -1,9 +1,19 @@
 """Public pages: home, events, talks, speakers, groups, the archive and calendar files."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from portal.pagecache import (
+    LISTS,
+    SITE,
+    cache_public_page,
+    event_dependency,
+    page_depends_on,
+    page_version,
+)
 
 from . import ics, selectors
 from .forms import ArchiveSearchForm
@@ -16,6 +26,7 @@ HOME_RECENT = 3
 
 
 @require_GET
+@cache_public_page(LISTS)
 def home(request: HttpRequest) -> HttpResponse:
     next_event = selectors.event_next()
     upcoming = selectors.event_list_upcoming()
@@ -33,13 +44,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page()
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_for_viewer(slug=slug, user=request.user)
+    page_depends_on(request, event_dependency(event.pk))
+    public_version = page_version(request, SITE, event_dependency(event.pk))
     response = render(
         request,
         "meetups/event_detail.html",
         {
             "event": event,
+            # Its public parts are kept under the event's version; 0 s: rendered, not kept.
+            "public_version": public_version,
+            "fragment_seconds": settings.PAGE_CACHE_SECONDS if public_version else 0,
             "talks": list(event.talks.all()),
             "recording_embed_url": privacy_embed_url(event.recording_url),
         },
@@ -59,6 +76,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page(LISTS, params=("page",))
 def event_archive(request: HttpRequest) -> HttpResponse:
     """Past events with active search; htmx requests get only the results partial."""
     form = ArchiveSearchForm(request.GET)
@@ -74,8 +92,10 @@ def event_archive(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page()
 def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
     talk = selectors.talk_get_public(slug=slug)
+    page_depends_on(request, event_dependency(talk.event_id))
     # A talk without its own video points to the recording of the whole evening, at the
     # talk's own start when the organisers noted it.
     start = None

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "portal.health.HealthCheckMiddleware",
     "portal.observability.RequestIdMiddleware",
     "portal.middleware.head_as_get",  # every layer from here inward sees HEAD as a GET
+    "portal.pagecache.page_cache",  # anonymous public pages from the cache (docs/pages-cache.md)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,6 +223,22 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous public pages (portal/pagecache.py, docs/pages-cache.md): in the same Redis under their
+# own prefix, so every process sees one version of a page; without Redis in this process's
+# memory, which is right for one process only.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+)
+# The longest a cached page lives: what time alone changes (an event starting, ending, moving to
+# the archive; RSVPs opening at a set time) shows within this many seconds.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 
 # Background work (emails). Immediate in development; a database-backed queue with a worker
 # (`manage.py db_worker`) in production.
@@ -391,6 +408,9 @@ LIVE_MAX_FRAME_BYTES = 4096
 LIVE_POLL_COALESCE_SECONDS = float(
     os.environ.get("LIVE_POLL_COALESCE_SECONDS", "0" if TESTING else "0.25")
 )
+# Q&A, counts and poll-results broadcasts rendered and published by a worker thread, not the
+# request that committed (live/coalesce.py). Off in tests, which expect each frame at once.
+LIVE_BROADCAST_IN_BACKGROUND = env_bool("LIVE_BROADCAST_IN_BACKGROUND", not TESTING)
 
 # One budget per action and person (portal/ratelimit.py), shared by pages, htmx and the API,
 # whatever the method. django-ratelimit rates; each can be set as RATE_LIMIT_<ACTION>, e.g.

@@ -8,16 +8,18 @@ real PostgreSQL server that the suite starts itself.
 import os
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.tasks import task_backends
 from django.tasks.backends.base import BaseTaskBackend
 from hypothesis import Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
+from bench import servers
 from tests import factories
 
 USE_POSTGRES = os.environ.get("PORTAL_TEST_DB") == "postgres"
@@ -64,6 +66,25 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(settings):
+    # Cached pages and their versions (portal/pagecache.py) outlive a test's database. Off
+    # unless a test asks for `page_cache`: most tests change rows with factories, which (unlike
+    # the services) do not renew the pages that show them.
+    settings.PAGE_CACHE_ENABLED = False
+    caches["pages"].clear()
+    yield
+    if "pages" in settings.CACHES:  # a test may have replaced CACHES (tests/deploy/test_cache.py)
+        caches["pages"].clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The anonymous page cache on, as deployed (tests/portal/test_pagecache*.py)."""
+    settings.PAGE_CACHE_ENABLED = True
+    return caches["pages"]
+
+
 @pytest.fixture
 def stopped_clock():
     """The clock stopped at the instant the test starts (time-machine). Rate limits count in
@@ -88,6 +109,16 @@ def queue_down():
     task_backends["default"] = _RefusingTaskBackend(alias="default", params={})
     yield
     task_backends["default"] = previous
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory) -> Path:
+    """A SQLite file migrated once per session (`manage.py migrate` in its own process) for
+    the tests that serve the portal from real servers (daphne, the journeys, schemathesis):
+    each copies it rather than migrating its own, 7 s on a quiet machine and 25 s under load."""
+    path = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
+    servers.migrate(path)
+    return path
 
 
 @pytest.fixture(scope="session")

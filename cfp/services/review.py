@@ -7,6 +7,7 @@ from django.db.models import Max
 
 from meetups.models import Event, Group, Talk, unique_slug
 from portal.errors import conflict, invalid, not_found
+from portal.pagecache import page_cache_bump
 
 from .. import rules, tasks
 from ..models import CallForTalks, Proposal, ProposalSpeaker, Review
@@ -164,6 +165,7 @@ def proposal_schedule(*, user: AbstractBaseUser, proposal: Proposal, event: Even
         proposal.event = event
         proposal.talk = talk
         proposal.save(update_fields=["status", "event", "talk", "updated_at"])
+        page_cache_bump()  # the new event's agenda, and the one the talk may have left
         transaction.on_commit(
             lambda: tasks.send_proposal_decision.enqueue(proposal.pk, "scheduled")
         )
@@ -182,6 +184,7 @@ def proposal_unschedule(*, user: AbstractBaseUser, proposal: Proposal) -> Propos
         proposal.talk = None
         proposal.event = None
         proposal.save(update_fields=["status", "talk", "event", "updated_at"])
+        page_cache_bump()  # the agenda it left, and its talk page, now gone
     return proposal
 
 
@@ -207,4 +210,5 @@ def agenda_move(*, user: AbstractBaseUser, talk: Talk, direction: str) -> list[T
         for position, item in enumerate(talks, start=1):
             item.order = position
         Talk.objects.bulk_update(talks, ["order"])
+        page_cache_bump(event_id=talk.event_id)
     return talks

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from meetups.models import Speaker, SpeakerLink, unique_slug
 from portal.errors import forbidden, invalid
+from portal.pagecache import page_cache_bump
 from portal.people import display_name
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
@@ -72,6 +73,7 @@ def speaker_profile_save(
             for label, url in links[:MAX_LINKS]
             if url
         )
+    page_cache_bump()  # the name shows on every page that lists the speaker's talks
     return speaker
 
 

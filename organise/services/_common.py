@@ -5,6 +5,7 @@ from functools import partial
 from django.db import transaction
 
 from meetups.models import Event
+from portal.pagecache import page_cache_bump
 
 from ..receivers import dashboard_counts_changed
 
@@ -17,3 +18,4 @@ def after_commit(func, **kwargs) -> None:
 def announce_counts(event: Event) -> None:
     """The dashboard shows whether RSVPs are open: re-broadcast its numbers after commit."""
     after_commit(dashboard_counts_changed, event_id=event.pk)
+    page_cache_bump(event_id=event.pk)  # so does the event page's RSVP panel

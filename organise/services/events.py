@@ -10,6 +10,7 @@ from django.utils import timezone
 from meetups.models import Event, Group, Sponsor, Venue, unique_slug
 from meetups.signals import event_published
 from portal.errors import conflict, invalid
+from portal.pagecache import page_cache_bump
 from portal.text import require_multi_line, require_single_line
 from rsvp.models import RsvpSettings
 
@@ -139,6 +140,7 @@ def event_update(*, event: Event, user: AbstractBaseUser, fields: EventFields) -
             setattr(locked, name, getattr(fields, name))
         locked.save()
         _save_rsvp_settings(locked, fields)
+        page_cache_bump(event_id=locked.pk)
         if notable and locked.status == Event.Status.PUBLISHED and not locked.is_past:
             after_commit(tasks.send_event_changed.enqueue, event_id=locked.pk, changes=notable)
     for name in EventFields.EVENT_FIELDS:
@@ -161,6 +163,7 @@ def event_publish(*, event: Event, user: AbstractBaseUser) -> Event:
         event.status = Event.Status.PUBLISHED
         event.save(update_fields=["status", "updated_at"])
         event_published.send(sender=Event, event=event)
+        page_cache_bump(event_id=event.pk)
     return event
 
 
@@ -173,6 +176,7 @@ def event_unpublish(*, event: Event, user: AbstractBaseUser) -> Event:
         raise conflict("People have RSVP'd: cancel the event instead, so they are told.")
     event.status = Event.Status.DRAFT
     event.save(update_fields=["status", "updated_at"])
+    page_cache_bump(event_id=event.pk)
     return event
 
 
@@ -194,6 +198,7 @@ def event_cancel(*, event: Event, user: AbstractBaseUser, reason: str = "") -> i
         was_draft = event.status == Event.Status.DRAFT
         event.status = Event.Status.CANCELLED
         event.save(update_fields=["status", "updated_at"])
+        page_cache_bump(event_id=event.pk)
         recipients = [] if was_draft else selectors.rsvp_recipients(event=event)
         if recipients:
             after_commit(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from meetups.models import Event
 from meetups.rules import can_view_event
 from portal.errors import conflict, forbidden, invalid, not_found
+from portal.pagecache import page_cache_bump
 
 from .. import tasks
 from ..models import Rsvp, RsvpSettings, seats_going
@@ -79,6 +80,7 @@ def _require_may_rsvp(user: AbstractBaseUser, event: Event) -> None:
 
 
 def _after_commit_announce(event_id: int) -> None:
+    page_cache_bump(event_id=event_id)  # seats left on the public pages
     transaction.on_commit(
         lambda: attendance_changed.send(sender=Rsvp, event_id=event_id), robust=True
     )

@@ -241,7 +241,8 @@ def test_open_close_reveal_broadcast_after_commit_only_when_changed(running_even
     with TestCase.captureOnCommitCallbacks() as revealing:
         polls.poll_reveal(poll=poll, user=organiser)  # shown while voting: nothing to reveal
 
-    assert (len(opening), len(revealing)) == (1, 0)
+    # Opening: its broadcast, and the event's public pages renewed (portal.pagecache).
+    assert (len(opening), len(revealing)) == (2, 0)
 
 
 # -- answers -----------------------------------------------------------------------------------

@@ -225,5 +225,6 @@ def test_a_broadcast_failing_after_commit_is_logged_and_the_write_stands(
         services.question_hide(question=w["question"], user=w["organiser"])
         w["event"].delete()
 
-    assert len(callbacks) == 2  # the Q&A, and the counts (the dashboard's question counts)
+    # The Q&A, the counts (the dashboard's question counts), and the public pages' version.
+    assert len(callbacks) == 3
     assert caplog.text.count("Error calling functools.partial(<function qa_changed") == 1
