@@ -11,6 +11,7 @@ fresh seed (SCHEMATHESIS_EXAMPLES, SCHEMATHESIS_SEED).
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -30,11 +31,12 @@ TRACEBACK = "Traceback (most recent call last)"
 
 
 @pytest.fixture(scope="module")
-def api_server(tmp_path_factory):
-    """A daphne on a migrated, seeded SQLite file; yields its origin, the seed and its log."""
+def api_server(migrated_db, tmp_path_factory):
+    """A daphne on a seeded copy of the session's migrated SQLite file (`migrated_db`);
+    yields its origin, the seed and its log."""
     tmp = tmp_path_factory.mktemp("schemathesis")
     db = tmp / "db.sqlite3"
-    servers.migrate(db)
+    shutil.copy(migrated_db, db)
     # DEBUG is off, as in production: pages (the CSRF failure page too) need the manifest.
     env = servers.server_env(db, STATIC_ROOT=str(tmp / "static"))
     subprocess.run(

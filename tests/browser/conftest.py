@@ -7,6 +7,9 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, Page
 
+from bench import servers
+from tests.browser.daphne import copy_db
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -88,3 +91,14 @@ def open_page(browser: Browser, live_server, contexts):
 def overflow(page: Page) -> int:
     """How far the page scrolls sideways (0 when nothing overflows)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.fixture(scope="session")
+def live_seed(migrated_db, tmp_path_factory) -> tuple[Path, dict]:
+    """bench/live_seed.py's running event (on from an hour ago to five hours from now) with
+    two signed-in members, written once per session: the database file and what the seed
+    reported (slugs, session keys). `tests.browser.daphne.serve` serves a copy of it. The
+    file is a copy of the session's `migrated_db` (tests/conftest.py)."""
+    db = tmp_path_factory.mktemp("live-seed") / "db.sqlite3"
+    copy_db(migrated_db, db)
+    return db, servers.seed(db, users=2)

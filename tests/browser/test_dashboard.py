@@ -4,20 +4,19 @@ An organiser logs in, creates an event, publishes it and opens RSVPs; a member R
 browser context; the dashboard's RSVP and door numbers change without a reload, pushed by the
 live app's broadcast. Then screenshots of a busier dashboard at desktop and phone widths.
 
-Like tests/browser/test_live_qa.py, daphne runs in a subprocess on a migrated SQLite file
-(bench/servers.py); pytest's own test database is not used.
+Like tests/browser/test_live_qa.py, daphne runs in a subprocess on a copy of the SQLite file
+migrated once per session (`migrated_db`, tests/browser/conftest.py); pytest's own test
+database is not used.
 """
 
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from bench import servers
 from tests.browser.a11y import axe_violations
+from tests.browser.daphne import manage_shell, serve
 
 PASSWORD = "dashboard-test-pw"
 
@@ -75,25 +74,12 @@ Question.objects.create(event=event, talk=first, author=User.objects.get(usernam
 """
 
 
-def _manage_shell(env: dict, code: str) -> None:
-    done = subprocess.run(
-        [servers.PYTHON, "manage.py", "shell", "-c", code],
-        cwd=servers.ROOT, env=env, timeout=120, capture_output=True, text=True,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(migrated_db, tmp_path_factory):
     work = tmp_path_factory.mktemp("dashboard-browser")
-    db = work / "db.sqlite3"
-    servers.migrate(db)
-    env = servers.server_env(db, debug=True, LIVE_HEARTBEAT_SECONDS="5")
-    _manage_shell(env, SEED.format(pw=PASSWORD))
-    proc = servers.start_daphne("portal.asgi:application", env=env, log=work / "s.log")
-    yield f"http://127.0.0.1:{proc.port}", env
-    servers.stop(proc)
-    shutil.rmtree(work, ignore_errors=True)
+    setup = SEED.format(pw=PASSWORD)
+    with serve(migrated_db, work, setup=setup, LIVE_HEARTBEAT_SECONDS="5") as (base, env):
+        yield base, env
 
 
 def _log_in(browser: Browser, base: str, email: str, *, width: int = 1280) -> Page:
@@ -168,7 +154,7 @@ def test_dashboard_rsvp_panel_updates_live_when_a_member_rsvps(browser: Browser,
 
     # A busier evening arrives behind the scenes; then the member cancels through the site,
     # and the broadcast carries the whole current state, still without a reload.
-    _manage_shell(env, BUSY)
+    manage_shell(env, BUSY)
     member.get_by_role("button", name="Cancel my RSVP").click()
     # 21 seeded + the member filled all 22 seats; the member's seat went to the waitlist's head.
     expect(going).to_have_text("22")

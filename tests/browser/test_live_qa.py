@@ -1,31 +1,24 @@
 """Attendee and organiser in two browser contexts on the live page, through a real daphne.
 
 Websockets need a real ASGI server, and the server must see the data the test makes, so this
-module runs daphne in a subprocess against a migrated SQLite *file* (bench/servers.py builds
-it once per module, ~10 s) seeded with a running event and signed-in sessions. pytest's own
-test database is not used. DEBUG=1 so the static files come from the finders (no collectstatic).
+module runs daphne in a subprocess against its own copy of a SQLite *file* seeded once per
+session with a running event and signed-in sessions (`live_seed`, tests/browser/conftest.py).
+pytest's own test database is not used. DEBUG=1 so the static files come from the finders.
 """
-
-import shutil
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bench import servers
 from tests.browser.a11y import axe_violations
+from tests.browser.daphne import serve
 
 
 @pytest.fixture(scope="module")
-def live_server_process(tmp_path_factory):
+def live_server_process(live_seed, tmp_path_factory):
+    source, data = live_seed
     work = tmp_path_factory.mktemp("live-browser")
-    db = work / "db.sqlite3"
-    servers.migrate(db)
-    data = servers.seed(db, users=1)
-    env = servers.server_env(db, debug=True, LIVE_HEARTBEAT_SECONDS="5")
-    proc = servers.start_daphne("portal.asgi:application", env=env, log=work / "s.log")
-    yield f"http://127.0.0.1:{proc.port}", data
-    servers.stop(proc)
-    shutil.rmtree(work, ignore_errors=True)
+    with serve(source, work, LIVE_HEARTBEAT_SECONDS="5") as (base, _env):
+        yield base, data
 
 
 def _signed_in_page(

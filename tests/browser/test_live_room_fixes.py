@@ -8,15 +8,12 @@ is on a vote button; no console error (htmx:oobErrorNoTarget among them) on any 
 the presenter view fits 320 px; axe is clean.
 """
 
-import shutil
-import subprocess
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from bench import servers
 from tests.browser.a11y import axe_violations
+from tests.browser.daphne import serve
 
 SETUP = """
 from live.models import LiveState, Question
@@ -33,20 +30,12 @@ LiveState.objects.create(event=event, current_talk=first)
 
 
 @pytest.fixture(scope="module")
-def room(tmp_path_factory):
+def room(live_seed, tmp_path_factory):
+    """The session's seeded live event (tests/browser/conftest.py) copied, with SETUP on top."""
+    source, data = live_seed
     work = tmp_path_factory.mktemp("live-room")
-    db = work / "db.sqlite3"
-    servers.migrate(db)
-    data = servers.seed(db, users=1)
-    env = servers.server_env(db, debug=True, LIVE_HEARTBEAT_SECONDS="5")
-    subprocess.run(
-        [servers.PYTHON, "manage.py", "shell", "-c", SETUP],
-        cwd=servers.ROOT, env=env, check=True, timeout=120,
-    )  # fmt: skip
-    proc = servers.start_daphne("portal.asgi:application", env=env, log=work / "s.log")
-    yield f"http://127.0.0.1:{proc.port}", data
-    servers.stop(proc)
-    shutil.rmtree(work, ignore_errors=True)
+    with serve(source, work, setup=SETUP, LIVE_HEARTBEAT_SECONDS="5") as (base, _env):
+        yield base, data
 
 
 def _page(browser: Browser, base: str, session: str, width: int, *, axe=False) -> Page:

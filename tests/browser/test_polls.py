@@ -1,30 +1,23 @@
 """A live poll through a real daphne: the organiser prepares and runs it, two attendees answer
 on their phones and laptops, the projector shows it, and the talk page keeps it.
 
-Same server set-up as test_live_qa.py (bench/servers.py: a migrated SQLite file, a seeded
-running event with signed-in sessions, daphne in a subprocess).
+Same server set-up as test_live_qa.py (a copy of the session's seeded running event with
+signed-in sessions, `live_seed` in tests/browser/conftest.py; daphne in a subprocess).
 """
-
-import shutil
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bench import servers
 from tests.browser.a11y import axe_violations
+from tests.browser.daphne import serve
 
 
 @pytest.fixture(scope="module")
-def live_server_process(tmp_path_factory):
+def live_server_process(live_seed, tmp_path_factory):
+    source, data = live_seed
     work = tmp_path_factory.mktemp("polls-browser")
-    db = work / "db.sqlite3"
-    servers.migrate(db)
-    data = servers.seed(db, users=2)
-    env = servers.server_env(db, debug=True, LIVE_HEARTBEAT_SECONDS="5")
-    proc = servers.start_daphne("portal.asgi:application", env=env, log=work / "s.log")
-    yield f"http://127.0.0.1:{proc.port}", data
-    servers.stop(proc)
-    shutil.rmtree(work, ignore_errors=True)
+    with serve(source, work, LIVE_HEARTBEAT_SECONDS="5") as (base, _env):
+        yield base, data
 
 
 def _page(browser: Browser, base: str, session: str, width: int = 1280, *, axe=False) -> Page:

@@ -3,19 +3,17 @@ desktop's width, screenshots to look at, axe clean, no console errors, no sidewa
 The speaker uploads a PDF with the plain form (no JavaScript needed) and finds it on the talk."""
 
 import re
-import shutil
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
-from bench import servers
 from live.join import join_code
-from live.models import LiveState
 from meetups import services
 from tests import factories
 from tests.browser.a11y import axe_violations
+from tests.browser.daphne import serve
 from tests.meetups.resource_helpers import TINY_PDF
 
 WIDTHS = (390, 1280)
@@ -131,44 +129,14 @@ def test_talk_resources_pages_fit_and_are_accessible(
     _check(page, problems, artifacts, "talk-resources-edit", width)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_join_code_on_the_event_page_and_the_join_form(
-    open_page, live_server, scene, width, artifacts
-):
-    LiveState.objects.create(event=scene["event"])  # "Start live mode"
-    code = join_code(scene["event"].pk)
-    page, problems = open_page(width)
-    page.goto(live_server.url + "/events/channels-night/")
-    qr = page.get_by_role(
-        "img", name="QR code: opens the live page of SyDjango: Channels and HTMX night"
-    )
-    expect(qr).to_be_visible()
-    box = qr.bounding_box()
-    assert box["width"] >= 112 and box["width"] == box["height"]
-    expect(page.locator("[data-join-code]")).to_have_text(code)
-    _check(page, problems, artifacts, "join-event-page", width)
-
-    page.goto(live_server.url + "/j/")
-    _check(page, problems, artifacts, "join-form", width)
-    page.get_by_label("Code").fill(code.lower())
-    page.get_by_role("button", name="Join").click()
-    expect(page).to_have_url(live_server.url + "/events/channels-night/live/")
-
-
 @pytest.fixture(scope="module")
-def daphne_room(tmp_path_factory):
-    """The presenter view needs its websocket: a real daphne on a seeded SQLite file, with an
-    event on now (so live mode is on), as tests/browser/test_live_qa.py does."""
-    work = tmp_path_factory.mktemp("join-presenter")
-    db = work / "db.sqlite3"
-    servers.migrate(db)
-    data = servers.seed(db, users=1)
-    proc = servers.start_daphne(
-        "portal.asgi:application", env=servers.server_env(db, debug=True), log=work / "s.log"
-    )
-    yield f"http://127.0.0.1:{proc.port}", data
-    servers.stop(proc)
-    shutil.rmtree(work, ignore_errors=True)
+def daphne_room(live_seed, tmp_path_factory):
+    """The presenter view needs its websocket: a real daphne on a copy of the session's seeded
+    SQLite file, with an event on now (so live mode is on), as tests/browser/test_live_qa.py
+    does."""
+    source, data = live_seed
+    with serve(source, tmp_path_factory.mktemp("join-presenter")) as (base, _env):
+        yield base, data
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -193,3 +161,31 @@ def test_presenter_view_shows_a_large_join_code_in_live_mode(
     assert font_px >= (72 if width >= 640 else 36)
     assert qr.bounding_box()["width"] >= (224 if width >= 1024 else 128)
     _check(page, problems, artifacts, "join-presenter", width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_join_code_on_the_event_page_and_the_join_form(
+    browser: Browser, daphne_room, width, artifacts, contexts
+):
+    """The event page follows live mode over its websocket (live/consumers.py, view=event),
+    so it runs on the room's daphne rather than the WSGI `live_server`."""
+    base, data = daphne_room
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    contexts.append(context)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(f"{base}/events/{data['slug']}/")
+    qr = page.get_by_role("img", name="QR code: opens the live page of Live bench")  # the seed's
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box["width"] >= 112 and box["width"] == box["height"]
+    code = join_code(data["event_id"])
+    expect(page.locator("[data-join-code]")).to_have_text(code)
+    _check(page, problems, artifacts, "join-event-page", width)
+
+    page.goto(f"{base}/j/")
+    _check(page, problems, artifacts, "join-form", width)
+    page.get_by_label("Code").fill(code.lower())
+    page.get_by_role("button", name="Join").click()
+    expect(page).to_have_url(f"{base}/events/{data['slug']}/live/")

@@ -1,10 +1,11 @@
 """Two real daphne processes sharing a real redis-server: a question posted through process A
 reaches a websocket connected to process B.
 
-The servers run against a migrated SQLite file (built once per session, copied per test) so
-they share the data; pytest's own test database is not involved. Each daphne accepts on a
-socket bound before it starts, and redis-server listens on a unix socket in the test's own
-directory: no port is picked free and then taken by someone else before the server binds it.
+The servers run against a migrated SQLite file (`migrated_db`, built once per session by
+tests/conftest.py, copied per test) so they share the data; pytest's own test database is not
+involved. Each daphne accepts on a socket bound before it starts, and redis-server listens on
+a unix socket in the test's own directory: no port is picked free and then taken by someone
+else before the server binds it.
 """
 
 import asyncio
@@ -20,13 +21,6 @@ pytestmark = pytest.mark.skipif(
     not (shutil.which("redis-server") or shutil.os.path.exists("/usr/bin/redis-server")),
     reason="needs redis-server (make servers)",
 )
-
-
-@pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("live-servers") / "template.sqlite3"
-    servers.migrate(path)
-    return path
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The request-size and websocket guards against a real daphne (bench/servers.py), where
 browsers meet them: over real sockets, with daphne's own request handling in front.
 
-The server runs against a migrated SQLite file (built once per session, copied per test).
+The server runs against a migrated SQLite file (built once per session, `migrated_db` in
+tests/conftest.py, copied per test).
 """
 
 import asyncio
@@ -15,13 +16,6 @@ import websockets
 from bench import servers
 
 MIB = 1024 * 1024
-
-
-@pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("portal-servers") / "template.sqlite3"
-    servers.migrate(path)
-    return path
 
 
 @pytest.fixture

@@ -27,10 +27,9 @@ HEIGHTS = {390: 844, 1280: 900}
 
 
 @pytest.fixture(scope="session")
-def journey_template_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("journeys-template") / "db.sqlite3"
-    servers.migrate(db)
-    return db
+def journey_template_db(migrated_db) -> Path:
+    """The session's migrated SQLite file (tests/conftest.py), shared with the other servers."""
+    return migrated_db
 
 
 @dataclass
