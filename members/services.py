@@ -9,7 +9,7 @@ Nothing else happens: no email, no broadcast (the RSVP panel refreshes itself on
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from meetups.models import Event, Group
@@ -36,11 +36,9 @@ def membership_join(*, group: Group, user: AbstractBaseUser) -> tuple[Membership
     rules.forget_membership(user, group.pk)
     if refusal := rules.ban_refusal(user, group):
         raise forbidden(refusal)
-    try:
-        with transaction.atomic():
-            membership, created = Membership.objects.get_or_create(group=group, user=user)
-    except IntegrityError:  # a double click raced us: the row exists either way
-        membership, created = Membership.objects.get(group=group, user=user), False
+    # A double click racing this one meets the unique constraint inside get_or_create, which
+    # then reads the row the other made and answers "not created".
+    membership, created = Membership.objects.get_or_create(group=group, user=user)
     rules.forget_membership(user, group.pk)
     if membership.is_banned:
         raise forbidden(rules.ban_refusal(user, group))
