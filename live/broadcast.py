@@ -3,7 +3,10 @@
 Services call `*_changed` from `transaction.on_commit`. Each call renders the fragments for
 each audience (public and organiser, each sorted by votes and by newest, and the presenter)
 exactly once, from the same partials the pages use, and sends one layer message to the
-event's group, which holds one channel per server process (see live/hub.py).
+event's group, which holds one channel per server process (see live/hub.py). In a server
+(LIVE_BROADCAST_IN_BACKGROUND) the Q&A, counts and poll results are rendered by a worker
+thread, not the request that committed, and changes made during a render join the next one
+(live/coalesce.py).
 """
 
 import time
@@ -126,6 +129,7 @@ def render_stage_frames(*, event: Event, stamp: str = "") -> dict[str, str]:
         "organiser": organiser + status,
         "dashboard": organiser,
         "presenter": render_to_string("live/fragments.html#presenter_stage", context),
+        "event": render_to_string("live/fragments.html#event_live", context),  # event pages
     }
 
 
@@ -155,9 +159,12 @@ def render_counts_frames(*, event_id: int, stamp: str = "", detail: bool = True)
     return frames
 
 
-def qa_changed(*, event_id: int, talk_id: int | None) -> None:
-    """Broadcast one Q&A's whole current state to everyone watching it (rendered once; also
-    to the pages that follow the stage when this is the Q&A on stage)."""
+def in_background() -> bool:
+    return bool(settings.LIVE_BROADCAST_IN_BACKGROUND)
+
+
+def _send_qa(key: tuple[int, int | None], detail: bool) -> None:
+    event_id, talk_id = key
     stamp = _stamp()
     revision = selectors.live_revision(event_id=event_id)
     event = Event.objects.get(pk=event_id)
@@ -165,6 +172,18 @@ def qa_changed(*, event_id: int, talk_id: int | None) -> None:
     publish(event_id=event_id, key=qa_key(event_id, talk_id), frames=frames, revision=revision)
     if selectors.live_state_get(event=event).current_talk_id == talk_id:
         publish(event_id=event_id, key=follow_key(event_id), frames=frames, revision=revision)
+
+
+# A burst of votes on one Q&A: renders run back to back in the background, each showing every
+# vote committed before it began, instead of one render per vote in the voter's request.
+_qa = Coalescer(_send_qa, window=lambda: 0, background=in_background)
+
+
+def qa_changed(*, event_id: int, talk_id: int | None) -> None:
+    """Broadcast one Q&A's whole current state to everyone watching it (rendered once; also
+    to the pages that follow the stage when this is the Q&A on stage). In a server, from a
+    worker thread once the one in progress is done (live/coalesce.py)."""
+    _qa.request((event_id, talk_id))
 
 
 def stage_changed(*, event_id: int, talk_switched: bool = False) -> None:
@@ -200,7 +219,9 @@ def question_counts_changed(*, event_id: int) -> None:
 
 
 # A rush of RSVPs for one event becomes a few counts broadcasts a second, not one per RSVP.
-_counts = Coalescer(_send_counts, window=lambda: settings.LIVE_COUNTS_COALESCE_SECONDS)
+_counts = Coalescer(
+    _send_counts, window=lambda: settings.LIVE_COUNTS_COALESCE_SECONDS, background=in_background
+)
 
 
 def counts_changed(*, event_id: int, detail: bool = True) -> None:
