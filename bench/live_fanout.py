@@ -26,6 +26,24 @@ generator, so in these rounds it is not pinned (unless --redis-pin-clients) and 
 share (about a third of a core) wherever the scheduler finds it; each round reports the CPU
 every process used.
 
+Before those, two rounds of their own (each skipped with 0):
+
+- poll (`--poll-clients`, `--poll-rate`, `--poll-seconds`; bench/live_poll_seed.py): sockets
+  on the live page of an event with an open poll whose results show while voting, and poll
+  answers POSTed by different signed-in voters as htmx sends them (session cookie, CSRF
+  header), one worker pinned as above. The results broadcast is coalesced
+  (LIVE_POLL_COALESCE_SECONDS): "frames/s per client" is the busiest client's.
+- overload (`--overload-rate`, `--overload-clients`): the Q&A vote toggles at a rate one
+  worker (with Redis, as deployed) cannot write to every socket, to see it skip intermediate
+  states instead of queueing them and keep answering POSTs.
+
+Every round also reports write to screen: from a POST being sent until the slowest client
+shows a state that includes it (a frame stamped after the POST was answered, or the final
+state), p50/p95 over POSTs; how long after the last write every client was on the final state;
+and the POSTs' p50/p95. Who is on the final state is decided by content: each client keeps
+its last frame with the stamps taken out, compared with what a socket opened after the round
+is sent.
+
 Everything binds 127.0.0.1; every process started is stopped by its pid at the end.
 """
 
@@ -36,11 +54,12 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
+import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -49,190 +68,10 @@ import httpx
 from websockets.asyncio.client import connect
 
 from bench import servers
-from bench.ws_client import LeanWebSocket
+from bench.fanout_rounds import RoundResult, run_round
+from bench.fanout_rounds import cpu_seconds as cpu_seconds  # bench/idle_sockets.py imports it
 
 STAMP = re.compile(r'data-broadcast="(\d+)"')
-
-
-@dataclass
-class Client:
-    received: dict[int, int] = field(default_factory=dict)  # stamp -> receive time (ns)
-    ws: LeanWebSocket | None = None
-
-
-@dataclass
-class RoundResult:
-    name: str
-    clients: int
-    broadcasts: int
-    rate_target: float
-    rate_achieved: float
-    frame_bytes: int
-    p50: float
-    p95: float
-    p99: float
-    last_p50: float
-    last_p95: float
-    last_max: float
-    missing: int
-    deliveries_per_s: float
-    post_p50: float
-    stale_at_end: int
-    server_cores: float  # CPU seconds of the server processes per second of the round
-    per_server_cores: list[float]
-    client_cores: float  # the same for this load generator
-
-    @property
-    def deliveries_per_server_cpu_s(self) -> float:
-        return self.deliveries_per_s / self.server_cores if self.server_cores else float("nan")
-
-    def line(self) -> str:
-        return (
-            f"{self.name:<26} clients={self.clients:<5} broadcasts={self.broadcasts:<4} "
-            f"rate={self.rate_achieved:5.2f}/s frame={self.frame_bytes}B "
-            f"p50={self.p50:7.1f} p95={self.p95:7.1f} p99={self.p99:7.1f} ms | "
-            f"last p50={self.last_p50:7.1f} p95={self.last_p95:7.1f} max={self.last_max:7.1f} ms"
-            f" | missing={self.missing} deliveries/s={self.deliveries_per_s:,.0f}"
-            f" stale_at_end={self.stale_at_end}"
-            f" | POST answered p50={self.post_p50:.1f} ms"
-            f" | CPU cores used: servers {self.server_cores:.2f}"
-            f" ({' + '.join(f'{c:.2f}' for c in self.per_server_cores)}),"
-            f" clients {self.client_cores:.2f}"
-            f" | deliveries per server CPU-second {self.deliveries_per_server_cpu_s:,.0f}"
-        )
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of processes (from /proc), or of this one with no pids."""
-    if not pids:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
-
-
-async def connect_clients(urls: list[str], n: int, origin_for) -> list[Client]:
-    clients = [Client() for _ in range(n)]
-
-    async def open_one(i: int) -> None:
-        url = urls[i % len(urls)]
-        host_port, _, path = url.removeprefix("ws://").partition("/")
-        host, _, port = host_port.partition(":")
-        received = clients[i].received
-        clients[i].ws = await LeanWebSocket.connect(
-            host, int(port), "/" + path, origin_for(url),
-            on_stamp=lambda stamp, at: received.setdefault(stamp, at),
-        )  # fmt: skip
-
-    batch = 50
-    for start in range(0, n, batch):
-        await asyncio.gather(*(open_one(i) for i in range(start, min(n, start + batch))))
-    return clients
-
-
-async def close_clients(clients: list[Client]) -> None:
-    for start in range(0, len(clients), 200):
-        await asyncio.gather(*(c.ws.close() for c in clients[start : start + 200]))
-
-
-async def run_round(
-    name, *, n, ws_urls, post, rate, seconds, frame_bytes, server_pids
-) -> RoundResult:
-    def origin_for(url: str) -> str:
-        return "http://" + url.split("/")[2]
-
-    clients = await connect_clients(ws_urls, n, origin_for)
-    await asyncio.sleep(2.5)  # let connect-time state and presence updates settle
-    # Open loop: each POST is fired on schedule, whether or not the previous one answered.
-    post_times: list[float] = []
-    failures: list[str] = []
-
-    async def one(k: int) -> None:
-        sent = time.monotonic()
-        try:
-            await post(k)
-        except Exception as error:
-            failures.append(str(error)[:200])
-            return
-        post_times.append((time.monotonic() - sent) * 1000)
-
-    total = int(rate * seconds)
-    cpu_before = [cpu_seconds([pid]) for pid in server_pids], cpu_seconds([])
-    begin_ns = time.time_ns()
-    start = time.monotonic()
-    tasks = []
-    for k in range(total):
-        delay = start + k / rate - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(k)))
-    await asyncio.gather(*tasks)
-    elapsed = time.monotonic() - start
-    await asyncio.sleep(3)  # stragglers
-    measured = time.monotonic() - start
-    per_server_cores = [
-        (cpu_seconds([pid]) - before) / measured
-        for pid, before in zip(server_pids, cpu_before[0], strict=True)
-    ]
-    client_cores = (cpu_seconds([]) - cpu_before[1]) / measured
-    await close_clients(clients)
-    if failures:
-        print(f"# {len(failures)} POSTs failed, e.g. {failures[0]}", flush=True)
-
-    # A frame's stamp is when its broadcast was committed and rendered (portal) or started
-    # (bare app): the latency below is commit-to-screen, the same clock on the same host.
-    latencies: list[float] = []
-    per_broadcast: dict[int, list[float]] = {}
-    last_recv = begin_ns
-    for c in clients:
-        for stamp, t in c.received.items():
-            if stamp < begin_ns:
-                continue  # a snapshot from before this round
-            ms = (t - stamp) / 1e6
-            latencies.append(ms)
-            per_broadcast.setdefault(stamp, []).append(ms)
-            last_recv = max(last_recv, t)
-    lasts = [max(v) for v in per_broadcast.values()]
-    # Frames are whole state: a client that got the final broadcast shows the right screen even
-    # if the hub skipped an intermediate state for it while behind.
-    final = max(per_broadcast, default=None)
-    stale = sum(1 for c in clients if final is not None and final not in c.received)
-    delivered = len(latencies)
-    # Every successful POST makes one broadcast that every client should get (a POST that
-    # timed out may still have broadcast: count whichever is larger).
-    expected = max(len(post_times), len(per_broadcast)) * n
-    span = max((last_recv - begin_ns) / 1e9, 1e-9)
-    return RoundResult(
-        name=name,
-        clients=n,
-        broadcasts=len(per_broadcast),
-        rate_target=rate,
-        rate_achieved=len(post_times) / elapsed if elapsed else 0,
-        frame_bytes=frame_bytes,
-        p50=pct(latencies, 50),
-        p95=pct(latencies, 95),
-        p99=pct(latencies, 99),
-        last_p50=pct(lasts, 50),
-        last_p95=pct(lasts, 95),
-        last_max=max(lasts) if lasts else float("nan"),
-        missing=expected - delivered,
-        deliveries_per_s=delivered / span,
-        post_p50=pct(post_times, 50),
-        stale_at_end=stale,
-        server_cores=sum(per_server_cores),
-        per_server_cores=per_server_cores,
-        client_cores=client_cores,
-    )
 
 
 class LivePoster:
@@ -272,6 +111,72 @@ class LivePoster:
                 await client.aclose()
 
 
+class PollPoster:
+    """Poll answers as browsers send them: htmx POSTs of the answer form with the session
+    cookie and the CSRF token, each by a different seeded voter (one vote each)."""
+
+    def __init__(self, data: dict, port: int):
+        self.data = data
+        # The voters' cookies go in each request's header; the client keeps none (a response's
+        # CSRF cookie must not be sent on with the next voter's request).
+        jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+        self.http = httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", cookies=jar, timeout=30,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+        )  # fmt: skip
+        self.url = f"/events/{data['slug']}/live/polls/{data['poll_id']}/vote/"
+
+    async def __call__(self, k: int) -> None:
+        voter = self.data["voters"][k]
+        options = self.data["options"]
+        response = await self.http.post(
+            self.url,
+            data={"option": str(options[k % len(options)])},
+            headers={
+                "Cookie": f"sessionid={voter['session']}; csrftoken={voter['csrf']}",
+                "X-CSRFToken": voter["csrf"],
+                "HX-Request": "true",
+            },
+        )
+        if response.status_code != 200 or "your answer is in" not in response.text:
+            raise RuntimeError(f"vote answered {response.status_code}: {response.text[:200]}")
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+async def poll_round(args, work: Path, procs: list) -> RoundResult:
+    """The poll round: `--poll-clients` sockets on the live page of a running event with an
+    open poll whose results show while voting; `--poll-rate` answers a second by different
+    signed-in voters for `--poll-seconds`; one worker, pinned as the other rounds."""
+    voters = int(args.poll_rate * args.poll_seconds)
+    db = work / "poll.sqlite3"
+    shutil.copy(work / "template.sqlite3", db)
+    out = subprocess.run(
+        [servers.PYTHON, str(servers.ROOT / "bench" / "live_poll_seed.py"), "--voters",
+         str(voters)],
+        cwd=servers.ROOT, env=servers.server_env(db), check=True, timeout=600,
+        capture_output=True,
+    )  # fmt: skip
+    data = json.loads(out.stdout)
+    proc = servers.start_daphne(
+        "portal.asgi:application", env=servers.server_env(db), cpu=args.server_cpu,
+        log=work / "poll.log",
+    )  # fmt: skip
+    procs.append(proc)
+    poster = PollPoster(data, proc.port)
+    try:
+        return await run_round(
+            "poll results, 1 worker", n=args.poll_clients,
+            ws_urls=[f"ws://127.0.0.1:{proc.port}/ws/events/{data['event_id']}/live/?qa=stage"],
+            post=poster, rate=args.poll_rate, seconds=args.poll_seconds, frame_bytes=0,
+            server_pids=[proc.pid],
+        )  # fmt: skip
+    finally:
+        await poster.close()
+        servers.stop(proc)
+
+
 async def measure_frame_bytes(data: dict, port: int) -> int:
     url = f"ws://127.0.0.1:{port}/ws/events/{data['event_id']}/live/?qa={data['talk_id']}"
     async with connect(url, origin=f"http://127.0.0.1:{port}", compression=None) as ws:
@@ -287,6 +192,36 @@ async def measure_frame_bytes(data: dict, port: int) -> int:
             await poster.close()
 
 
+async def overload_round(args, data: dict, db: Path, procs: list) -> RoundResult:
+    """More broadcasts than one worker's core can write to every socket (issue: about 13 a
+    second to 2,000 sockets): one worker with Redis, as deployed; pinned as the other rounds.
+    Longer settling, so that a backlog shows as late rather than as missing."""
+    redis = servers.start_redis(port=servers.free_port())
+    procs.append(redis)
+    env = servers.server_env(db, redis_url=redis.url)
+    proc = servers.start_daphne(
+        "portal.asgi:application", env=env, cpu=args.server_cpu, log=work_log(db, "overload")
+    )
+    procs.append(proc)
+    poster = LivePoster(data, [proc.port])
+    ws_path = f"/ws/events/{data['event_id']}/live/?qa={data['talk_id']}&sort=top"
+    try:
+        return await run_round(
+            "overload + redis, 1 worker", n=args.overload_clients,
+            ws_urls=[f"ws://127.0.0.1:{proc.port}{ws_path}"], post=poster,
+            rate=args.overload_rate, seconds=args.seconds, frame_bytes=0,
+            server_pids=[proc.pid], settle=6,
+        )  # fmt: skip
+    finally:
+        await poster.close()
+        servers.stop(proc)
+        servers.stop(redis)
+
+
+def work_log(db: Path, name: str) -> Path:
+    return db.parent / f"{name}.log"
+
+
 async def bench(args) -> list[RoundResult]:
     results: list[RoundResult] = []
     work = Path(tempfile.mkdtemp(prefix="live-fanout-"))
@@ -294,7 +229,7 @@ async def bench(args) -> list[RoundResult]:
     print(f"# migrating a fresh database in {work}", flush=True)
     servers.migrate(template)
     seed_db = work / "db.sqlite3"
-    template.rename(seed_db)
+    shutil.copy(template, seed_db)
     data = servers.seed(seed_db, users=args.users, questions=args.questions)
     ws_path = f"/ws/events/{data['event_id']}/live/?qa={data['talk_id']}&sort=top"
     env = servers.server_env(seed_db)
@@ -306,6 +241,16 @@ async def bench(args) -> list[RoundResult]:
         return proc
 
     try:
+        if args.poll_clients:
+            result = await poll_round(args, work, procs)
+            print(result.line(), flush=True)
+            results.append(result)
+        if args.overload_rate:
+            result = await overload_round(args, data, seed_db, procs)
+            print(result.line(), flush=True)
+            results.append(result)
+        if not args.clients and args.skip_redis:
+            return results
         port = servers.free_port()
         proc = start("portal.asgi:application", port, args.server_cpu)
         frame_bytes = await measure_frame_bytes(data, port)
@@ -326,7 +271,7 @@ async def bench(args) -> list[RoundResult]:
                 result = await run_round(
                     "bare ASGI (daphne)", n=n, ws_urls=[f"ws://127.0.0.1:{port}/ws"],
                     post=bare_post, rate=args.rate, seconds=args.seconds, frame_bytes=frame_bytes,
-                    server_pids=[proc.pid],
+                    server_pids=[proc.pid], reflect="sent", track=False,
                 )  # fmt: skip
             servers.stop(proc)
             print(result.line(), flush=True)
@@ -400,6 +345,16 @@ def main() -> None:
         action="store_true",
         help="keep the load generator on --client-cpu in the Redis rounds too",
     )
+    parser.add_argument(
+        "--poll-clients", type=int, default=2000, help="sockets in the poll round (0: skip it)"
+    )
+    parser.add_argument("--poll-rate", type=float, default=200.0, help="poll answers a second")
+    parser.add_argument("--poll-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--overload-rate", type=float, default=13.0,
+        help="broadcasts a second in the overload round (0: skip it)",
+    )  # fmt: skip
+    parser.add_argument("--overload-clients", type=int, default=2000)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",") if n]  # "": Redis rounds only

@@ -6,6 +6,10 @@ frames a second, below what two portal workers deliver, so the load generator wa
 itself (docs/benchmarks.md). This client speaks just enough RFC 6455 for the job: the opening
 handshake, unmasked server frames parsed in place (the broadcast stamp is searched in the
 first bytes of each text frame, nothing is decoded), pings answered, and a close frame.
+
+With `track=True` it also keeps the content of the last stamped frame with every stamp taken
+out, and when that content first arrived: whether a client ended on the final state is then
+a comparison with what a socket opened at the end is sent, not a guess from stamps.
 """
 
 import asyncio
@@ -17,6 +21,7 @@ import time
 from collections.abc import Callable
 
 STAMP = re.compile(rb'data-broadcast="(\d+)"')
+STAMPS = re.compile(rb' data-broadcast="\d*"')
 STAMP_WINDOW = 1500  # the stamp sits in the first element of every frame
 OP_CONTINUATION, OP_TEXT, OP_CLOSE, OP_PING = 0x0, 0x1, 0x8, 0x9
 
@@ -28,8 +33,12 @@ def _masked_frame(opcode: int, payload: bytes) -> bytes:
 
 
 class LeanWebSocket(asyncio.Protocol):
-    def __init__(self, on_stamp: Callable[[int, int], None]):
+    def __init__(self, on_stamp: Callable[[int, int], None], track: bool = False):
         self.on_stamp = on_stamp  # (stamp, receive time in ns)
+        self.track = track
+        self.content: bytes | None = None  # the last stamped frame, stamps taken out
+        self.content_since = 0  # when that content first arrived (ns)
+        self.first_frame: bytes | None = None
         self.buffer = bytearray()
         self.pos = 0
         self.transport: asyncio.Transport | None = None
@@ -39,10 +48,16 @@ class LeanWebSocket(asyncio.Protocol):
 
     @classmethod
     async def connect(
-        cls, host: str, port: int, path: str, origin: str, on_stamp: Callable[[int, int], None]
+        cls,
+        host: str,
+        port: int,
+        path: str,
+        origin: str,
+        on_stamp: Callable[[int, int], None],
+        track: bool = False,
     ) -> "LeanWebSocket":
         loop = asyncio.get_running_loop()
-        _, protocol = await loop.create_connection(lambda: cls(on_stamp), host, port)
+        _, protocol = await loop.create_connection(lambda: cls(on_stamp, track), host, port)
         key = base64.b64encode(os.urandom(16)).decode()
         protocol.transport.write(
             (
@@ -96,9 +111,15 @@ class LeanWebSocket(asyncio.Protocol):
                 break
             if opcode in (OP_TEXT, OP_CONTINUATION):
                 self.frames += 1
+                if self.first_frame is None:
+                    self.first_frame = bytes(buf[start : start + length])
                 match = STAMP.search(buf, start, min(start + length, start + STAMP_WINDOW))
                 if match:
                     self.on_stamp(int(match[1]), now)
+                    if self.track:
+                        content = STAMPS.sub(b"", buf[start : start + length])
+                        if content != self.content:
+                            self.content, self.content_since = content, now
             elif opcode == OP_PING:
                 self.transport.write(_masked_frame(0xA, bytes(buf[start : start + length])))
             elif opcode == OP_CLOSE:

@@ -32,14 +32,22 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from .fanout import FanOut
 from .presence import make_presence
 
 logger = logging.getLogger(__name__)
 
 # Close codes (4000-4999 are the application's own; never 1011).
 CLOSE_HEARTBEAT_TIMEOUT = 4408
-# Sockets written between yields to the event loop during one fan-out.
-FAN_OUT_SLICE = 500
+# Sockets written between yields to the event loop during a fan-out: small enough that
+# requests, the layer and a newer broadcast are taken in while 2,000 sockets are written.
+FAN_OUT_SLICE = 100
+# Behind (a fan-out was overtaken by a newer state), the loop writes sockets for at most
+# FAN_OUT_BUSY_SECONDS at a stretch, then sleeps FAN_OUT_BREATHER_SECONDS: an event loop that
+# never sleeps holds the GIL, and the request threads (each query gives it up and must wait
+# to get it back) would answer POSTs in seconds. Not behind, it never pauses.
+FAN_OUT_BUSY_SECONDS = 0.02
+FAN_OUT_BREATHER_SECONDS = 0.02
 
 
 def event_group(event_id: int) -> str:
@@ -91,6 +99,8 @@ class Connection:
     audience: str
     sort: str = "top"
     last_seen: float = field(default_factory=time.monotonic)
+    # Shown in "online now" (an event page's socket, waiting for live mode, is not).
+    counted: bool = True
 
     @property
     def variant(self) -> str:
@@ -127,10 +137,12 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
         self._wake: asyncio.Event | None = None
         self._start_lock: asyncio.Lock | None = None
-        # key -> newest frames not yet written (a newer broadcast replaces an unsent older one)
-        self._pending: dict[str, dict[str, str]] = {}
+        # key -> its fan-out in progress (a newer broadcast overtakes it, see live/fanout.py)
+        self._fans: dict[str, FanOut] = {}
         self._has_pending: asyncio.Event | None = None
-        self._outbox: asyncio.Queue | None = None
+        # (group, key) -> the newest message not yet published (see _enqueue)
+        self._outbox: dict[tuple[str, str], dict] | None = None
+        self._outbox_ready: asyncio.Event | None = None
         self.superseded = 0
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -143,7 +155,8 @@ class Hub:
             self._start_lock = asyncio.Lock()
             self._wake = asyncio.Event()
             self._has_pending = asyncio.Event()
-            self._outbox = asyncio.Queue()
+            self._outbox = {}
+            self._outbox_ready = asyncio.Event()
         if self.channel is not None:
             return
         async with self._start_lock:
@@ -223,37 +236,60 @@ class Hub:
     def publish_threadsafe(self, group: str, message: dict) -> bool:
         """Hand a layer message to this process's loop without waiting (False: no loop here).
 
-        Called from request threads after commit, so a request does not wait for a fan-out in
-        progress. One publisher task sends them in order, so a newer state never overtakes an
-        older one from this process.
+        Called from request and broadcast threads after commit, so they do not wait for a
+        fan-out in progress. One publisher task sends them in order, so a newer state never
+        overtakes an older one from this process; an older one still waiting is dropped.
         """
         loop = self.loop
         if loop is None or self._outbox is None or loop.is_closed() or not loop.is_running():
             return False
         try:
             if asyncio.get_running_loop() is loop:
-                self._outbox.put_nowait((group, message))
+                self._enqueue(group, message)
                 return True
         except RuntimeError:
             pass
-        loop.call_soon_threadsafe(self._outbox.put_nowait, (group, message))
+        loop.call_soon_threadsafe(self._enqueue, group, message)
         return True
+
+    def _enqueue(self, group: str, message: dict) -> None:
+        """Queue a message to publish; one still waiting for the same key is replaced by it.
+
+        Frames are whole state, so when this process renders faster than it can publish
+        (its loop busy writing sockets), only the newest state of a key goes out: a backlog
+        here would make every later broadcast late by all of it. A merge (new state for some
+        audiences only) is folded into the message it meets, keeping the rest of that one.
+        """
+        slot = (group, message.get("key", ""))
+        waiting = self._outbox.get(slot)
+        if waiting is not None and message.get("merge"):
+            frames = {**waiting["frames"], **message["frames"]}
+            message = {**waiting, "frames": frames}
+        self._outbox[slot] = message
+        self._outbox_ready.set()
 
     async def _publish_loop(self) -> None:
         layer = get_channel_layer()
         while True:
-            group, message = await self._outbox.get()
-            # Once more on failure: after Redis restarts, the first send meets the pooled
-            # connection Redis closed and fails; the retry opens a new one (docs/deploy.md).
-            for attempt in (1, 2):
-                try:
-                    await layer.group_send(group, message)
-                    break
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    if attempt == 2:
-                        logger.exception("live hub: publishing to the channel layer failed")
+            await self._outbox_ready.wait()
+            self._outbox_ready.clear()
+            while self._outbox:
+                slot = next(iter(self._outbox))
+                message = self._outbox.pop(slot)
+                await self._publish(layer, slot[0], message)
+
+    async def _publish(self, layer, group: str, message: dict) -> None:
+        # Once more on failure: after Redis restarts, the first send meets the pooled
+        # connection Redis closed and fails; the retry opens a new one (docs/deploy.md).
+        for attempt in (1, 2):
+            try:
+                await layer.group_send(group, message)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if attempt == 2:
+                    logger.exception("live hub: publishing to the channel layer failed")
 
     async def _listen(self) -> None:
         layer = get_channel_layer()
@@ -279,9 +315,10 @@ class Hub:
     ) -> None:
         """Take a broadcast: it is the key's state now; write it out as soon as possible.
 
-        Frames are whole state, so if an older broadcast of the same key is still waiting
-        (the process fell behind), only the newer one is written: every socket still ends on
-        the latest state, and a slow moment does not snowball into seconds of backlog.
+        Frames are whole state, so if an older broadcast of the same key is still being
+        written (the process fell behind), the sockets it has not reached get only the newer
+        one (live/fanout.py): every socket still ends on the latest state, never gets an older
+        one after a newer, and a slow moment does not snowball into seconds of backlog.
 
         With several processes, broadcasts can arrive out of commit order: a frame whose
         revision is older than one this hub already took for the key is dropped.
@@ -296,64 +333,67 @@ class Hub:
                 return
             self.revisions[key] = revision
         self.versions[key] += 1
+        fan = self._fans.get(key)
         if merge:
             cached = self.snapshots.get(key)
             if cached is not None:
                 self.snapshots[key] = (cached[0], {**cached[1], **frames})
-            waiting = self._pending.get(key)
-            if waiting is not None:
-                frames = {**waiting, **frames}
+            if fan is not None:
+                frames = {**fan.frames, **frames}
         else:
             self.snapshots[key] = (time.monotonic(), frames)
-        if self._pending.pop(key, None) is not None:
+        subscribers = self.subscribers.get(key, ())
+        if fan is None:
+            self._fans[key] = FanOut(frames, subscribers)
+        else:
+            # A fan-out of this key is still under way: it goes on with the newer frames.
+            fan.supersede(frames, subscribers)
             self.superseded += 1
-        self._pending[key] = frames
         self._has_pending.set()
 
     async def _deliver_loop(self) -> None:
+        """Write the keys' fan-outs a slice at a time, taking turns between keys (a key that
+        changes without pause does not hold up the others), yielding after each slice."""
         while True:
             await self._has_pending.wait()
             self._has_pending.clear()
-            while self._pending:
-                key = next(iter(self._pending))
-                frames = self._pending.pop(key)
-                try:
-                    await self._fan_out(key, frames)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    logger.exception("live hub: fan-out failed")
+            busy_since = time.monotonic()
+            while self._fans:
+                for key, fan in list(self._fans.items()):
+                    try:
+                        await self._send_slice(key, fan)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        logger.exception("live hub: fan-out failed")
+                        fan.todo.clear()
+                    if fan.done and self._fans.get(key) is fan:
+                        del self._fans[key]
+                    behind = any(f.overtaken for f in self._fans.values())
+                    if behind and time.monotonic() - busy_since >= FAN_OUT_BUSY_SECONDS:
+                        await asyncio.sleep(FAN_OUT_BREATHER_SECONDS)
+                        busy_since = time.monotonic()
+                    else:
+                        # Let requests, the layer and newer broadcasts in between slices.
+                        await asyncio.sleep(0)
+
+    async def _send_slice(self, key: str, fan: FanOut, limit: int = FAN_OUT_SLICE) -> int:
+        subscribers = self.subscribers.get(key, ())
+
+        def failed(conn: Connection) -> None:
+            logger.warning("live hub: dropping a socket that failed to send", exc_info=True)
+            self.detach(conn)
+
+        return await fan.send_slice(limit, alive=subscribers.__contains__, failed=failed)
 
     async def deliver(self, key: str, frames: dict[str, str]) -> int:
         """Take a broadcast and write it to every local socket of `key` right away."""
         self.versions[key] += 1
         self.snapshots[key] = (time.monotonic(), frames)
-        return await self._fan_out(key, frames)
-
-    async def _fan_out(self, key: str, frames: dict[str, str]) -> int:
-        """Write `frames` (variant -> text) to every local socket subscribed to `key`."""
-        conns = self.subscribers.get(key)
-        if not conns:
-            return 0
-        # One message dict per variant, shared by every socket of that variant.
-        messages: dict[str, dict | None] = {}
-        sent = 0
-        for n, conn in enumerate(list(conns), 1):
-            variant = conn.variant
-            if variant not in messages:
-                text = conn.frame_from(frames)
-                messages[variant] = {"type": "websocket.send", "text": text} if text else None
-            message = messages[variant]
-            if message is None:
-                continue
-            try:
-                await conn.send(message)
-                sent += 1
-            except Exception:
-                logger.warning("live hub: dropping a socket that failed to send", exc_info=True)
-                self.detach(conn)
-            if n % FAN_OUT_SLICE == 0:
-                # Let requests and the layer make progress during a long fan-out.
+        fan, sent = FanOut(frames, self.subscribers.get(key, ())), 0
+        while not fan.done:
+            sent += await self._send_slice(key, fan)
+            if not fan.done:
                 await asyncio.sleep(0)
         return sent
 
@@ -384,7 +424,7 @@ class Hub:
                 self.detach(conn)
                 with contextlib.suppress(Exception):
                     await conn.send({"type": "websocket.close", "code": CLOSE_HEARTBEAT_TIMEOUT})
-            local = len(conns)
+            local = sum(1 for c in conns if c.counted)
             total = await self.presence.report(
                 event_id=event_id, process_id=self.process_id, count=local, ttl=ttl
             )
@@ -406,7 +446,7 @@ class Hub:
                 self.online_shown[event_id] = total
                 text = render_to_string("live/fragments.html#online", {"online": total})
                 message = {"type": "websocket.send", "text": text}
-                for conn in list(conns):
+                for conn in [c for c in conns if c.counted]:
                     with contextlib.suppress(Exception):
                         await conn.send(message)
 

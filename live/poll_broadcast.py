@@ -22,7 +22,7 @@ from django.urls import reverse
 from meetups.models import Event
 
 from . import poll_selectors, selectors
-from .broadcast import _stamp, publish
+from .broadcast import _stamp, in_background, publish
 from .coalesce import Coalescer
 from .hub import poll_results_key, polls_key
 from .models import Poll
@@ -110,7 +110,9 @@ def _send_results(event_id: int, detail: bool) -> None:
 
 
 # A rush of ballots becomes a few results broadcasts a second, not one per ballot.
-_results = Coalescer(_send_results, window=lambda: settings.LIVE_POLL_COALESCE_SECONDS)
+_results = Coalescer(
+    _send_results, window=lambda: settings.LIVE_POLL_COALESCE_SECONDS, background=in_background
+)
 
 
 def poll_results_changed(*, event_id: int) -> None:
