@@ -7,8 +7,12 @@ a 4xxx code and leaves everyone else alone. Nothing here raises into the server 
 close with 1011).
 """
 
+import asyncio
 import json
 import logging
+import time
+import weakref
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -50,11 +54,87 @@ def max_frame_bytes() -> int:
     return int(getattr(settings, "LIVE_MAX_FRAME_BYTES", 4096))
 
 
+# -- cheap connects ------------------------------------------------------------------------
+# After a restart or a Wi-Fi blip thousands of anonymous screens connect within seconds. Each
+# used to ask the database whether the event is public and, while the hub had no frames, to
+# render the room's state itself. Now a connect whose answer this process already knows asks
+# nothing, and one render per key serves every connect waiting for it.
+
+
+@dataclass(frozen=True)
+class _PublicRoom:
+    """An event found public (not a draft) while this process's hub was in its group."""
+
+    versions: dict  # the hub's per-key versions (a reset hub has a new dict)
+    stage_version: int
+    joined: float
+    checked: float
+
+
+# event id -> what a database check found; valid while nothing could have changed unseen.
+_public_rooms: dict[int, _PublicRoom] = {}
+
+
+# The audience of someone not signed in, by view, once the event is public (`live.rules`:
+# nobody signed out may present or moderate, so the other views are refused by the database
+# check as before).
+ANONYMOUS_AUDIENCES = {"live": "public", "event": "event"}
+
+
+def _anonymous_audience(user, talk_id, view: str) -> str | None:
+    """The audience of a connect whose rules depend only on whether the event is public:
+    nobody signed in, the room's own Q&A (a chosen talk is checked in the database)."""
+    if user.is_authenticated or talk_id not in (None, FOLLOW):
+        return None
+    return ANONYMOUS_AUDIENCES.get(view)
+
+
+def _known_public(event_id: int) -> bool:
+    """This process knows the event is public right now without asking the database.
+
+    Saving an event broadcasts its stage to every process's hub (live.signals), which bumps
+    the key's version; a hub sees that only while it is in the event's layer group, so the
+    answer holds while the hub has stayed in the group, with the same stage version, since
+    before the check. A bound on age (LIVE_SNAPSHOT_SECONDS, as the hub's snapshots) covers a
+    deletion, which broadcasts nothing."""
+    room = _public_rooms.get(event_id)
+    if room is None:
+        return False
+    fresh = time.monotonic() - room.checked < float(getattr(settings, "LIVE_SNAPSHOT_SECONDS", 30))
+    if (
+        fresh
+        and room.versions is hub.versions
+        and hub.versions.get(stage_key(event_id), 0) == room.stage_version
+        and hub.joined.get(event_id) == room.joined
+    ):
+        return True
+    _public_rooms.pop(event_id, None)
+    return False
+
+
+def _remember_public(event_id: int, *, stage_version: int, checked: float) -> None:
+    """Called after a database check found the event public: keep the answer only if the hub
+    was already in the event's group when the check began and no stage broadcast came since."""
+    joined = hub.joined.get(event_id)
+    if (
+        joined is not None
+        and joined <= checked
+        and hub.versions.get(stage_key(event_id), 0) == stage_version
+    ):
+        _public_rooms[event_id] = _PublicRoom(hub.versions, stage_version, joined, checked)
+
+
+# loop -> key -> the render in progress for it (a future belongs to one event loop).
+_renders: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     # Deliberately no channel layer per consumer: the hub holds one per process (live/hub.py).
     channel_layer_alias = "live-consumers-use-the-hub"
 
     connection: Connection | None = None
+    # (stage version, time) of a database check that found the event public for anyone.
+    _public_check: tuple[int, float] | None = None
 
     async def connect(self) -> None:
         try:
@@ -77,14 +157,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 self._qa_key(event_id, talk_id),
                 polls_key(event_id),
                 poll_results_key(event_id),
-            ),
+            )
+            if audience != "event"
+            else (stage_key(event_id),),  # the event page shows only the stage's #event-live
             audience=audience,
             sort=sort,
+            counted=audience != "event",
         )
         observability.websocket_opened()
         # Register first, then send the state: a broadcast that lands in between is newer than
         # nothing and the state sent after it is at least as new.
         await hub.attach(self.connection)
+        if self._public_check is not None:
+            stage_version, checked = self._public_check
+            _remember_public(event_id, stage_version=stage_version, checked=checked)
         await self._send_full_state(event_id, talk_id)
 
     @staticmethod
@@ -106,7 +192,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         scope_value = (query.get("qa") or ["event"])[0]
         sort = (query.get("sort") or ["top"])[0]
         view = (query.get("view") or ["live"])[0]
-        if sort not in selectors.SORTS or view not in ("live", "presenter", "dashboard"):
+        if sort not in selectors.SORTS or view not in ("live", "presenter", "dashboard", "event"):
             raise not_found("No such view.")
         if scope_value == FOLLOW:
             talk_id = FOLLOW
@@ -114,7 +200,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
             talk_id = None if scope_value == "event" else parse_id(scope_value)
         if talk_id is None and scope_value != "event":
             raise not_found("No such Q&A.")
+        user = self.scope.get("user") or AnonymousUser()
+        anonymous = _anonymous_audience(user, talk_id, view)
+        if anonymous and _known_public(event_id):
+            return event_id, talk_id, anonymous, sort
+        stage_version, checked = hub.versions.get(stage_key(event_id), 0), time.monotonic()
         audience = await self._audience(event_id, talk_id, view)
+        if anonymous and audience == anonymous:
+            self._public_check = (stage_version, checked)
         return event_id, talk_id, audience, sort
 
     @database_sync_to_async
@@ -126,6 +219,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         chosen = talk_id not in (None, FOLLOW)
         if chosen and not selectors.talk_is_at_event(event=event, talk_id=talk_id):
             raise not_found("No such talk at this event.")
+        if view == "event":
+            # The event page: only the stage's "Live now" slot (#event-live); not in "online now".
+            return "event"
         if view == "presenter":
             if not can_present(user, event):
                 raise not_found("No event found.")
@@ -148,17 +244,41 @@ class LiveConsumer(AsyncWebsocketConsumer):
             (polls_key(event_id), "polls"),
             (poll_results_key(event_id), "poll_results"),
         ):
-            version, frames = hub.snapshot(key)
-            if frames is None:
-                frames = await self._render(render, event_id, talk_id)
-                hub.remember(key, frames, version=version)
+            if key not in conn.keys:
+                continue
+            frames = await self._current(key, render, event_id, talk_id)
             text = conn.frame_from(frames)
             if text:
                 parts.append(text)
         online = hub.online_fragment(event_id)
-        if online:
+        if online and conn.counted:
             parts.append(online)
         await self.send(text_data="".join(parts))
+
+    async def _current(self, key: str, render: str, event_id: int, talk_id) -> dict[str, str]:
+        """The key's frames: the hub's, or rendered once for every connect that needs them
+        meanwhile (a storm of reconnects after a restart finds the hub empty)."""
+        version, frames = hub.snapshot(key)
+        if frames is not None:
+            return frames
+        loop = asyncio.get_running_loop()
+        waiting = _renders.setdefault(loop, {})
+        # FOLLOW renders the talk on stage: the same frames for every socket of that key.
+        running = waiting.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        running = waiting[key] = loop.create_future()
+        try:
+            frames = await self._render(render, event_id, talk_id)
+        except BaseException as error:
+            running.set_exception(error)
+            running.exception()  # retrieved: a waiter-less failure is not "never retrieved"
+            raise
+        finally:
+            waiting.pop(key, None)
+        running.set_result(frames)
+        hub.remember(key, frames, version=version)
+        return frames
 
     @database_sync_to_async
     def _render(self, what: str, event_id: int, talk_id: int | str | None) -> dict[str, str]:

@@ -11,18 +11,24 @@ django.setup(set_prefix=False)
 from django.conf import settings  # noqa: E402
 
 from portal.asgi_http import ThreadPoolASGIHandler  # noqa: E402
+from portal.autobahn_logs import skip_unread_debug_formatting  # noqa: E402
 from portal.twisted_forms import disable_form_parsing  # noqa: E402
 
 # Under daphne, Twisted would parse each form body in memory before Django bounds it.
 disable_form_parsing()
+# And autobahn would format debug lines nobody reads on every websocket handshake.
+skip_unread_debug_formatting()
 django_asgi_app = ThreadPoolASGIHandler(threads=settings.HTTP_THREADS)
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
 from live.routing import websocket_urlpatterns  # noqa: E402
-from portal.websockets import SameOriginOnly, refuse_unknown_path  # noqa: E402
+from portal.websockets import (  # noqa: E402
+    AuthMiddlewareStack,
+    SameOriginOnly,
+    refuse_unknown_path,
+)
 
 application = ProtocolTypeRouter(
     {

@@ -9,10 +9,40 @@
 // - Pause / Resume (WCAG 2.2.2): while paused, pushes are kept (the newest of each kind) and
 //   applied on resume;
 // - show whether the socket is connected and the page has the current state;
-// - reconnect after the server closed for a stopped heartbeat (a sleeping tab) or a restart.
+// - reconnect after the server closed for a stopped heartbeat (a sleeping tab) or a restart,
+//   spread out so a room of thousands does not come back in the same second (below).
 // Keeping focus across pushes is portal/a11y.js's job (data-focus-key on our buttons).
 (function () {
   "use strict";
+
+  // -- Reconnecting ------------------------------------------------------------------------
+  // When a server restarts, every screen in the room loses its socket at the same moment. If
+  // all came back at once, one worker would take them in a queue (and drop some from its
+  // backlog). So the first attempt waits a random time in a window scaled to the room's size,
+  // as the server last reported it ("online now"): RATE screens a second, at least 1 s, at
+  // most 30 s. Each failed attempt doubles the window ("full jitter": anywhere from 0 to the
+  // window), up to a minute; the count starts again once a socket opens. bench/idle_sockets.py
+  // mirrors this function (keep them in step).
+  var RECONNECT = { rate: 2000, minSpread: 1000, maxSpread: 30000, cap: 60000 };
+  function onlineNow() {
+    var shown = document.getElementById("live-online");
+    var count = shown ? parseInt(shown.textContent.replace(/[^0-9]/g, ""), 10) : NaN;
+    return isNaN(count) ? 0 : count;
+  }
+  function reconnectDelay(retryCount, online, random) {
+    var spread = Math.min(RECONNECT.maxSpread,
+      Math.max(RECONNECT.minSpread, 1000 * online / RECONNECT.rate));
+    var window = Math.min(RECONNECT.cap, spread * Math.pow(2, Math.min(retryCount, 6)));
+    return window * random;
+  }
+  window.portalLive = { reconnectDelay: reconnectDelay, onlineNow: onlineNow };
+  if (window.htmx) {
+    // The ws extension asks this for every retry after 1006/1011/1012/1013 (it counts them and
+    // resets the count when a socket opens).
+    htmx.config.wsReconnectDelay = function (retryCount) {
+      return reconnectDelay(retryCount, onlineNow(), Math.random());
+    };
+  }
 
   function markVotes() {
     var holder = document.querySelector("#qa-flash [data-my-votes]") ||
@@ -172,9 +202,11 @@
     var code = event.detail.event.code;
     awaitingState = true;
     setConnection("closed", "Reconnecting…");
-    // The extension itself retries 1006/1011/1012/1013; these two it would leave closed.
+    // The extension itself retries 1006/1011/1012/1013; these two it would leave closed (a
+    // server going away closes the whole room with 1001: spread those out too).
     if (code === 4408 || code === 1001) {
-      setTimeout(function () { event.detail.socketWrapper.reconnect(); }, 1000 + Math.random() * 4000);
+      var wait = reconnectDelay(0, code === 1001 ? onlineNow() : 0, Math.random());
+      setTimeout(function () { event.detail.socketWrapper.reconnect(); }, wait);
     } else if ([1006, 1011, 1012, 1013].indexOf(code) < 0) {
       setConnection("closed", "Disconnected: reload the page");
     }
