@@ -25,7 +25,7 @@ NPM_NOISE := npm warn|\[ *[0-9.]+m?s\]|^$$
 run: setup
 	$(MANAGE) check
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 --websocket-max-message-size 65536 portal.asgi:application
+	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 --websocket-max-message-size 65536 --ping-interval 60 --ping-timeout 30 portal.asgi:application
 
 # Three runs: the whole suite on SQLite (the embedded default), then the tests marked
 # `postgres` against a real PostgreSQL server that the suite starts itself, then the tests

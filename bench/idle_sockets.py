@@ -14,8 +14,11 @@ The same run does it first against bench/bare_broadcast_app.py (the baseline: a 
 - memory: the server's resident set (VmRSS) before the sockets and after, and per socket;
 - heartbeat CPU: every socket sends the live page's heartbeat (`{"type": "heartbeat", ...}`
   as the htmx ws extension sends it) every LIVE_HEARTBEAT_SECONDS (25), each at its own
-  phase, and daphne pings idle sockets as in production (20 s, answered by the client); the
-  server's CPU time over --quiet-seconds divided by the wall time, as % of one core;
+  phase, and daphne pings sockets idle for its --ping-interval as in production (answered by
+  the client: servers.PING_FLAGS, 60 s, so none of these; the --before column runs with
+  daphne's default, 20 s, as production did before, so each socket got a ping between two
+  heartbeats); the server's CPU time over --quiet-seconds divided by the wall time, as % of
+  one core;
 - drop: every socket dropped at once with the server staying up (a Wi-Fi blip, a proxy
   restarting); every screen reconnects with the page's delay (below); the time until all
   have the current state, and the server's CPU per reconnect (so how many one core takes);
@@ -156,10 +159,14 @@ class Screen:
             self.ws.transport.write(masked(HEARTBEAT))
 
 
-def start_server(app: str, *, env: dict, cpu: int | None, log: Path, port: int = 0):
+def start_server(
+    app: str, *, env: dict, cpu: int | None, log: Path, port: int = 0, ping: bool = True
+):
     """daphne on a socket bound here with SO_REUSEADDR, so a restart can bind the same port
     while the old server's connections linger (servers.start_daphne's socket has no such
-    option). Listens with a production-sized backlog; daphne accepts on it (`--fd`)."""
+    option). Listens with a production-sized backlog; daphne accepts on it (`--fd`).
+    `ping`: daphne's keep-alive flags of today (servers.PING_FLAGS), else its defaults.
+    LIVE_BENCH_PROFILE=<dir>: under cProfile, written to <dir>/<pid>.prof at a clean exit."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
@@ -167,7 +174,10 @@ def start_server(app: str, *, env: dict, cpu: int | None, log: Path, port: int =
     sock.set_inheritable(True)
     port = sock.getsockname()[1]
     cmd = [servers.DAPHNE, "--fd", str(sock.fileno()), "-v", "0",
-           "--websocket-max-message-size", str(servers.WS_MAX_MESSAGE), app]  # fmt: skip
+           "--websocket-max-message-size", str(servers.WS_MAX_MESSAGE),
+           *(servers.PING_FLAGS if ping else ()), app]  # fmt: skip
+    if profile := os.environ.get("LIVE_BENCH_PROFILE"):
+        cmd = [servers.PYTHON, "-m", "cProfile", "-o", f"{profile}/{log.stem}.prof", *cmd]
     if cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu), *cmd]
     with open(log, "ab") as out:
@@ -245,7 +255,8 @@ async def quiet_window(screens: list[Screen], pid: int, seconds: float, interval
 
 
 async def measure(app: str, label: str, args, env: dict, work: Path, path: str) -> dict:
-    proc = start_server(app, env=env, cpu=args.server_cpu, log=work / f"{label}.log")
+    ping = label != "before"
+    proc = start_server(app, env=env, cpu=args.server_cpu, log=work / f"{label}.log", ping=ping)
     port = proc.port
     origin = f"http://127.0.0.1:{port}"
     screens = [Screen(n, port, path, origin) for n in range(args.sockets)]
@@ -272,7 +283,7 @@ async def measure(app: str, label: str, args, env: dict, work: Path, path: str) 
         if label != "bare":
             result |= await drop(screens, proc, args)
             await asyncio.sleep(3)
-            result |= await storm(screens, proc, args, env, work, label)
+            result |= await storm(screens, proc, args, env, work, label, ping)
             proc = result.pop("proc")
         return result
     finally:
@@ -307,7 +318,7 @@ async def drop(screens, proc, args) -> dict:
     }
 
 
-async def storm(screens, proc, args, env, work: Path, label: str) -> dict:
+async def storm(screens, proc, args, env, work: Path, label: str, ping: bool) -> dict:
     """Stop the server, start a new one on the same port; every screen reconnects."""
     port = proc.port
     for s in screens:
@@ -319,7 +330,7 @@ async def storm(screens, proc, args, env, work: Path, label: str) -> dict:
     tasks = [asyncio.create_task(s.reconnect(args.sockets)) for s in screens]
     new = await asyncio.to_thread(
         start_server, "portal.asgi:application", env=env, port=port, cpu=args.server_cpu,
-        log=work / f"{label}-restarted.log",
+        log=work / f"{label}-restarted.log", ping=ping,
     )  # fmt: skip
     cpu0 = cpu_seconds([new.pid])
     up = time.monotonic() - t0

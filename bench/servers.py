@@ -23,6 +23,10 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DAPHNE = str(ROOT / ".venv" / "bin" / "daphne")
 # Above LIVE_MAX_FRAME_BYTES, so oversized client frames reach the consumer (close 4009).
 WS_MAX_MESSAGE = 65536
+# One keep-alive, not two: live screens send their heartbeat every LIVE_HEARTBEAT_SECONDS (25)
+# and daphne counts any frame as activity, so it pings only a socket silent for a minute (as
+# in deploy/ and the Makefile; its default, 20 s, pinged every screen between heartbeats).
+PING_FLAGS = ["--ping-interval", "60", "--ping-timeout", "30"]
 
 
 def free_port() -> int:
@@ -107,7 +111,8 @@ def start_daphne(
     sock = listening_socket() if port is None else None
     port = sock.getsockname()[1] if sock else port
     listen = ["--fd", str(sock.fileno())] if sock else ["-b", "127.0.0.1", "-p", str(port)]
-    cmd = [DAPHNE, *listen, "-v", "0", "--websocket-max-message-size", str(WS_MAX_MESSAGE), app]
+    cmd = [DAPHNE, *listen, "-v", "0", "--websocket-max-message-size", str(WS_MAX_MESSAGE)]
+    cmd += [*PING_FLAGS, app]
     if profile := os.environ.get("LIVE_BENCH_PROFILE"):
         # Where the server's time goes: cProfile writes `<dir>/<port>.prof` at a clean exit.
         cmd = [PYTHON, "-m", "cProfile", "-o", f"{profile}/{port}.prof", *cmd]

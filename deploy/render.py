@@ -250,6 +250,12 @@ def supervisord_conf(
                     "--proxy-headers",
                     "--websocket-max-message-size",
                     WS_MAX_MESSAGE,
+                    # Screens' heartbeats (25 s) keep their sockets alive; daphne pings only
+                    # one silent for a minute (its default pinged each between heartbeats).
+                    "--ping-interval",
+                    "60",
+                    "--ping-timeout",
+                    "30",
                     "-v",
                     "0",
                     "portal.asgi:application",

@@ -12,10 +12,14 @@ import json
 import logging
 import time
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -124,8 +128,30 @@ def _remember_public(event_id: int, *, stage_version: int, checked: float) -> No
         _public_rooms[event_id] = _PublicRoom(hub.versions, stage_version, joined, checked)
 
 
-# loop -> key -> the render in progress for it (a future belongs to one event loop).
-_renders: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# loop -> key -> work in progress that every connect needing it shares (a task belongs to one
+# event loop).
+_in_progress: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _shared(key: tuple, make: Callable[[], Awaitable], done: Callable | None = None):
+    """Await `make()` once for every connect that asks for `key` while it runs; `done(result)`
+    when it succeeds. A task of its own: when the connect that started it goes (daphne
+    cancels a handshake's application once its socket has been closed for 10 s), the others
+    still get the result, and do not end cancelled with their sockets open and stateless."""
+    loop = asyncio.get_running_loop()
+    table = _in_progress.setdefault(loop, {})
+    task = table.get(key)
+    if task is None:
+        task = table[key] = loop.create_task(make())
+
+        def finished(task: asyncio.Task) -> None:
+            if table.get(key) is task:
+                del table[key]
+            if not task.cancelled() and task.exception() is None and done is not None:
+                done(task.result())
+
+        task.add_done_callback(finished)
+    return asyncio.shield(task)
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -173,6 +199,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
             _remember_public(event_id, stage_version=stage_version, checked=checked)
         await self._send_full_state(event_id, talk_id)
 
+    async def dispatch(self, message: dict) -> None:
+        """Channels' dispatch without its `aclose_old_connections()` before every message: a
+        hop into the one thread that runs the ORM (thread-sensitive sync_to_async), for each
+        connect, heartbeat and disconnect, queued behind every render and check of a storm.
+        This consumer reaches the database only through `database_sync_to_async`, which
+        closes stale connections in that thread before and after each call."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message: dict) -> None:
+        # Channels' handler, without the same hop (this consumer joins no layer groups).
+        await self.disconnect(message["code"])
+        raise StopConsumer
+
     @staticmethod
     def _qa_key(event_id: int, talk_id: int | str | None) -> str:
         return follow_key(event_id) if talk_id == FOLLOW else qa_key(event_id, talk_id)
@@ -204,11 +246,23 @@ class LiveConsumer(AsyncWebsocketConsumer):
         anonymous = _anonymous_audience(user, talk_id, view)
         if anonymous and _known_public(event_id):
             return event_id, talk_id, anonymous, sort
-        stage_version, checked = hub.versions.get(stage_key(event_id), 0), time.monotonic()
-        audience = await self._audience(event_id, talk_id, view)
-        if anonymous and audience == anonymous:
-            self._public_check = (stage_version, checked)
+        if not anonymous:
+            return event_id, talk_id, await self._audience(event_id, talk_id, view), sort
+        # After a drop the hub has left the room's group, so every screen coming back asks;
+        # thousands of checks queued in the one ORM thread outlast daphne's 5 s handshake
+        # timeout. Anonymous screens of one view ask the same question: asked once at a time.
+        audience, started = await _shared(
+            ("public", event_id, view), partial(self._anonymous_check, event_id, talk_id, view)
+        )
+        if audience == anonymous:
+            self._public_check = started
         return event_id, talk_id, audience, sort
+
+    async def _anonymous_check(self, event_id: int, talk_id, view: str):
+        """The audience of a signed-out screen, with (stage version, time) from before it was
+        asked (see `_remember_public`)."""
+        started = hub.versions.get(stage_key(event_id), 0), time.monotonic()
+        return await self._audience(event_id, talk_id, view), started
 
     @database_sync_to_async
     def _audience(self, event_id: int, talk_id: int | str | None, view: str) -> str:
@@ -253,7 +307,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         online = hub.online_fragment(event_id)
         if online and conn.counted:
             parts.append(online)
-        await self.send(text_data="".join(parts))
+        try:
+            await self.send(text_data="".join(parts))
+        except Exception as error:
+            # Gone before its state went out (in a storm, daphne gives up on a handshake it
+            # could not finish in 5 s): its disconnect follows. One line, not the traceback
+            # the server would format for each of hundreds of them.
+            logger.info("live socket: closed before its state was sent (%r)", error)
+            hub.detach(conn)
 
     async def _current(self, key: str, render: str, event_id: int, talk_id) -> dict[str, str]:
         """The key's frames: the hub's, or rendered once for every connect that needs them
@@ -261,24 +322,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         version, frames = hub.snapshot(key)
         if frames is not None:
             return frames
-        loop = asyncio.get_running_loop()
-        waiting = _renders.setdefault(loop, {})
         # FOLLOW renders the talk on stage: the same frames for every socket of that key.
-        running = waiting.get(key)
-        if running is not None:
-            return await asyncio.shield(running)
-        running = waiting[key] = loop.create_future()
-        try:
-            frames = await self._render(render, event_id, talk_id)
-        except BaseException as error:
-            running.set_exception(error)
-            running.exception()  # retrieved: a waiter-less failure is not "never retrieved"
-            raise
-        finally:
-            waiting.pop(key, None)
-        running.set_result(frames)
-        hub.remember(key, frames, version=version)
-        return frames
+        return await _shared(
+            ("render", key),
+            partial(self._render, render, event_id, talk_id),
+            lambda frames: hub.remember(key, frames, version=version),
+        )
 
     @database_sync_to_async
     def _render(self, what: str, event_id: int, talk_id: int | str | None) -> dict[str, str]:

@@ -14,7 +14,8 @@ process runs one hub, which
 - remembers the last frames per key, so a (re)connecting socket gets the full current state
   without rendering it again;
 - counts its sockets for presence (see live/presence.py) every tick, closes sockets whose
-  heartbeats stopped, and pushes "online now" to its own sockets when the total changes.
+  heartbeats stopped, and pushes "online now" to its own sockets when the total changes, at
+  most once per LIVE_ONLINE_PUSH_SECONDS per event (rendered once, one frame for all).
 
 See docs/live.md for the whole design and the figures.
 """
@@ -48,6 +49,10 @@ FAN_OUT_SLICE = 100
 # to get it back) would answer POSTs in seconds. Not behind, it never pauses.
 FAN_OUT_BUSY_SECONDS = 0.02
 FAN_OUT_BREATHER_SECONDS = 0.02
+# "Online now" goes to a room's screens at most once per this many seconds (a setting of the
+# same name): while a room reconnects, the count changes every tick, and each push is a write
+# to every screen. The first change after a quiet spell goes out at the next tick.
+ONLINE_PUSH_SECONDS = 5.0
 
 
 def event_group(event_id: int) -> str:
@@ -130,7 +135,12 @@ class Hub:
         self.versions: dict[str, int] = defaultdict(int)
         self.revisions: dict[str, int] = {}
         self.outdated = 0
+        # event -> the "online now" total last pushed, its rendered frame, and when
         self.online_shown: dict[int, int] = {}
+        self.online_frames: dict[int, dict] = {}
+        self.online_pushed: dict[int, float] = {}
+        # When a change held back by LIVE_ONLINE_PUSH_SECONDS may go out (the tick wakes then).
+        self.online_due: float | None = None
         self.joined: dict[int, float] = {}
         self.channel: str | None = None
         self.presence = None
@@ -226,10 +236,9 @@ class Hub:
             self.snapshots[key] = (time.monotonic(), frames)
 
     def online_fragment(self, event_id: int) -> str | None:
-        total = self.online_shown.get(event_id)
-        if total is None:
-            return None
-        return render_to_string("live/fragments.html#online", {"online": total})
+        """The "online now" frame the room's screens were last sent (rendered once per push)."""
+        message = self.online_frames.get(event_id)
+        return message["text"] if message else None
 
     # -- fan-out --------------------------------------------------------------------------
 
@@ -402,6 +411,9 @@ class Hub:
     async def _tick_loop(self) -> None:
         while True:
             tick = _setting("LIVE_PRESENCE_TICK_SECONDS", 2)
+            if self.online_due is not None:
+                # A held-back "online now" is due before the next tick: wake for it.
+                tick = max(0.0, min(tick, self.online_due - time.monotonic()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=tick)
                 # Coalesce a burst of connects into one update.
@@ -417,6 +429,7 @@ class Hub:
     async def presence_tick(self) -> None:
         ttl = _setting("LIVE_PRESENCE_TTL_SECONDS", 75)
         now = time.monotonic()
+        self.online_due = None
         for event_id in list(self.by_event.keys() | self.online_shown.keys()):
             conns = self.by_event.get(event_id, set())
             for conn in [c for c in conns if now - c.last_seen > ttl]:
@@ -432,6 +445,8 @@ class Hub:
                 # Still empty after the report's await (a socket may have attached meanwhile).
                 self.by_event.pop(event_id, None)
                 self.online_shown.pop(event_id, None)
+                self.online_frames.pop(event_id, None)
+                self.online_pushed.pop(event_id, None)
                 if event_id in self.joined:
                     del self.joined[event_id]
                     await get_channel_layer().group_discard(event_group(event_id), self.channel)
@@ -443,12 +458,31 @@ class Hub:
                 self.joined[event_id] = now
                 await get_channel_layer().group_add(event_group(event_id), self.channel)
             if self.online_shown.get(event_id) != total:
-                self.online_shown[event_id] = total
-                text = render_to_string("live/fragments.html#online", {"online": total})
-                message = {"type": "websocket.send", "text": text}
-                for conn in [c for c in conns if c.counted]:
-                    with contextlib.suppress(Exception):
-                        await conn.send(message)
+                await self._push_online(event_id, total, now)
+
+    async def _push_online(self, event_id: int, total: int, now: float) -> None:
+        """Write "online now" to the room's counted screens: one render, one shared message,
+        at most once per LIVE_ONLINE_PUSH_SECONDS (a change within that waits for its end;
+        only the total then current goes out)."""
+        pushed = self.online_pushed.get(event_id)
+        if pushed is not None:
+            due = pushed + _setting("LIVE_ONLINE_PUSH_SECONDS", ONLINE_PUSH_SECONDS)
+            if now < due:
+                self.online_due = due if self.online_due is None else min(self.online_due, due)
+                return
+        text = render_to_string("live/fragments.html#online", {"online": total})
+        message = {"type": "websocket.send", "text": text}
+        self.online_shown[event_id] = total
+        self.online_frames[event_id] = message
+        self.online_pushed[event_id] = now
+        screens = [c for c in self.by_event.get(event_id, ()) if c.counted]
+        for start in range(0, len(screens), FAN_OUT_SLICE):
+            if start:
+                # Let requests and broadcasts in between slices, as a fan-out does.
+                await asyncio.sleep(0)
+            for conn in screens[start : start + FAN_OUT_SLICE]:
+                with contextlib.suppress(Exception):
+                    await conn.send(message)
 
 
 hub = Hub()

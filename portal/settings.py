@@ -395,6 +395,11 @@ RATELIMIT_FAIL_OPEN = True
 LIVE_HEARTBEAT_SECONDS = int(os.environ.get("LIVE_HEARTBEAT_SECONDS", "25"))
 LIVE_PRESENCE_TTL_SECONDS = float(os.environ.get("LIVE_PRESENCE_TTL_SECONDS", "75"))
 LIVE_PRESENCE_TICK_SECONDS = float(os.environ.get("LIVE_PRESENCE_TICK_SECONDS", "2"))
+# "Online now" is pushed to a room's screens at most once per this many seconds (live/hub.py):
+# while a room reconnects its count changes every tick. Off in tests, which expect each change.
+LIVE_ONLINE_PUSH_SECONDS = float(
+    os.environ.get("LIVE_ONLINE_PUSH_SECONDS", "0" if TESTING else "5")
+)
 # Attendance changes closer together than this are shown by one counts broadcast at the end
 # of the window (live/coalesce.py). Off in tests, which expect each change's frame at once.
 LIVE_COUNTS_COALESCE_SECONDS = float(

@@ -5,8 +5,11 @@ group asks again, and a session cookie still means the signed-in person's frames
 """
 
 import asyncio
+import json
+import threading
 from functools import partial
 
+from asgiref.sync import sync_to_async
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -137,3 +140,102 @@ def test_a_session_cookie_still_gets_the_signed_in_persons_frames(running_event,
     connected, state = run(body)
     assert connected is True
     assert state.count('id="qa-queue"') == 1  # the organiser's moderation list
+
+
+def test_screens_connect_and_beat_while_the_database_thread_is_busy(running_event):
+    """Channels' dispatch hopped into the ORM's one thread before every message; a connect
+    or heartbeat that needs no database must not queue behind a storm's renders there."""
+    path = ws_path(running_event, qa="stage")
+    release = threading.Event()
+
+    async def body():
+        async with live_process():
+            warm = [await _open(path) for _ in range(2)]  # the second remembers "public"
+            for comm, *_ in warm:
+                await next_frame(comm)
+            busy = asyncio.ensure_future(sync_to_async(release.wait)())  # the ORM's thread
+            try:
+                known = set(hub.by_event[running_event.pk])
+                comm, connected, _ = await _open(path)
+                state = await next_frame(comm)
+                (conn,) = hub.by_event[running_event.pk] - known
+                before = conn.last_seen
+                await comm.send_to(text_data=json.dumps({"type": "heartbeat"}))
+                async with asyncio.timeout(5):
+                    while conn.last_seen == before:
+                        await asyncio.sleep(0.01)
+                await comm.disconnect()
+                async with asyncio.timeout(5):
+                    while conn in hub.by_event[running_event.pk]:
+                        await asyncio.sleep(0.01)
+                all_while_busy = not busy.done()
+            finally:
+                release.set()
+                await busy
+            for each, *_ in warm:
+                await each.disconnect()
+        return connected, state, all_while_busy
+
+    connected, state, all_while_busy = run(body)
+    assert (connected, state.count('id="live-stage"'), all_while_busy) == (True, 1, True)
+
+
+def test_a_socket_gone_before_its_state_is_sent_ends_quietly(running_event):
+    """In a storm daphne gives up on handshakes it could not finish in time; sending to such
+    a socket raises. The consumer ends normally (the server formatted a traceback for each)."""
+    from portal.asgi import application
+
+    scope = {
+        "type": "websocket", "path": ws_path(running_event, qa="stage"), "query_string": b"",
+        "headers": [(b"host", b"testserver"), (b"origin", b"http://testserver")],
+    }  # fmt: skip
+    scope["path"], _, query = scope["path"].partition("?")
+    scope["query_string"] = query.encode()
+    sent = []
+
+    async def body():
+        inbox = asyncio.Queue()
+        await inbox.put({"type": "websocket.connect"})
+
+        async def send(message):
+            sent.append(message["type"])
+            if message["type"] == "websocket.send":
+                if inbox.empty():
+                    await inbox.put({"type": "websocket.disconnect", "code": 1006})
+                raise RuntimeError("Attempt to send on a closed protocol")  # as daphne's
+
+        async with live_process():
+            await asyncio.wait_for(application(scope, inbox.get, send), 5)
+            return dict(hub.by_event)
+
+    assert run(body) == {running_event.pk: set()}
+    # (The hub's first "online now" may reach it too, before the state: its failure is quiet.)
+    assert (sent[0], set(sent[1:])) == ("websocket.accept", {"websocket.send"})
+
+
+def test_concurrent_anonymous_connects_check_the_event_once(running_event):
+    """A room coming back after a drop (the hub out of its group): the screens arriving
+    together share one database check of the event instead of queueing one each."""
+    path = ws_path(running_event, qa="stage")
+
+    def events_read(queries) -> int:
+        return sum(1 for q in queries if 'FROM "meetups_event"' in q["sql"])
+
+    async def connect_many(n: int):
+        async with live_process():
+            comms = [communicator(path) for _ in range(n)]
+            opened = await asyncio.gather(*(c.connect(timeout=5) for c in comms))
+            states = [await next_frame(c) for c in comms]
+            for comm in comms:
+                await comm.disconnect()
+        return [ok for ok, _ in opened], states
+
+    with CaptureQueriesContext(connection) as one:
+        run(partial(connect_many, 1))
+    with CaptureQueriesContext(connection) as six:
+        opened, states = run(partial(connect_many, 6))
+
+    assert opened == [True] * 6
+    assert [state.count('id="live-stage"') for state in states] == [1] * 6
+    assert events_read(one.captured_queries) > 0
+    assert events_read(six.captured_queries) == events_read(one.captured_queries)
