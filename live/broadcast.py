@@ -24,7 +24,8 @@ from rsvp.selectors import event_attendance_counts
 
 from . import selectors
 from .coalesce import Coalescer
-from .hub import counts_key, event_group, follow_key, hub, qa_key, stage_key
+from .hub import hub
+from .topics import counts_key, event_group, follow_key, qa_key, stage_key
 
 PRESENTER_TOP = 5
 

@@ -30,17 +30,17 @@ from portal.errors import ServiceError, not_found
 from portal.numbers import parse_id
 
 from . import broadcast, poll_broadcast, selectors
-from .hub import (
+from .hub import hub
+from .rules import can_moderate, can_present
+from .topics import (
     Connection,
     counts_key,
     follow_key,
-    hub,
     poll_results_key,
     polls_key,
     qa_key,
     stage_key,
 )
-from .rules import can_moderate, can_present
 
 logger = logging.getLogger(__name__)
 

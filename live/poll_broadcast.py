@@ -24,8 +24,8 @@ from meetups.models import Event
 from . import poll_selectors, selectors
 from .broadcast import _stamp, in_background, publish
 from .coalesce import Coalescer
-from .hub import poll_results_key, polls_key
 from .models import Poll
+from .topics import poll_results_key, polls_key
 
 ROOM_AUDIENCES = ("public", "organiser")
 

@@ -2,7 +2,8 @@
 
 import asyncio
 
-from live.hub import Connection, hub
+from live.hub import hub
+from live.topics import Connection
 from tests.live.conftest import run
 
 

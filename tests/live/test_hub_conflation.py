@@ -3,7 +3,8 @@ writing the stale frames, and every socket ends on the newest state, in order.""
 
 import asyncio
 
-from live.hub import FAN_OUT_SLICE, Connection, hub
+from live.hub import FAN_OUT_SLICE, hub
+from live.topics import Connection
 from tests.live.conftest import run
 
 KEY = "qa:1:event"

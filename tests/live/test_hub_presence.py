@@ -5,7 +5,8 @@ import asyncio
 
 import pytest
 
-from live.hub import Connection, hub
+from live.hub import hub
+from live.topics import Connection
 from tests.live.conftest import run
 
 EVENT = 7

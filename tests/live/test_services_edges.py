@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from live import services
-from live.hub import event_group, qa_key, stage_key
 from live.models import Question, QuestionVote
+from live.topics import event_group, qa_key, stage_key
 from tests.noop import no_write
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from live.hub import counts_key, event_group
 from live.models import LiveState, Question
+from live.topics import counts_key, event_group
 from organise import charts, selectors, services
 from organise.receivers import dashboard_fragments
 from rsvp.models import Rsvp, RsvpSettings
