@@ -1,6 +1,7 @@
 """Playwright against Debian's Chromium (Playwright cannot download its own browser here)."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,29 @@ def plain_http_cookies(settings):
     """live_server speaks plain HTTP: Secure cookies would never come back to it."""
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture(autouse=True)
+def _silent_sockets_on_the_wsgi_live_server(request, monkeypatch):
+    """pytest-django's `live_server` speaks WSGI: a page of it that opens a live socket (the
+    event page does while live mode is on, as in the demo) would get a 404 handshake and a
+    console error no user sees. For such tests, every browser context answers that server's
+    `/ws/` URLs with Playwright's stand-in socket: open, and silent, as a room with nothing
+    new to push. Pages served by daphne (tests/browser/daphne.py) keep their real sockets;
+    what the sockets do is tested there."""
+    if "live_server" not in request.fixturenames:
+        return
+    server = request.getfixturevalue("live_server")
+    netloc = server.url.split("://", 1)[1]
+    sockets = re.compile(rf"^wss?://{re.escape(netloc)}/ws/")
+    new_context = Browser.new_context
+
+    def with_silent_sockets(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        context.route_web_socket(sockets, lambda socket: None)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", with_silent_sockets)
 
 
 @pytest.fixture

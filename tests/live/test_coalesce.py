@@ -96,7 +96,9 @@ def test_a_failed_trailing_send_is_logged_and_the_next_window_works(caplog):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_rsvp_rush_reaches_sockets_as_few_frames_ending_with_the_final_counts(event, settings):
-    settings.LIVE_COUNTS_COALESCE_SECONDS = 0.3
+    # A window the 8 RSVPs surely fit in, however loaded the machine (at 0.3 s they took more
+    # than two windows under load and made a fourth frame): the bound is on frames, not time.
+    settings.LIVE_COUNTS_COALESCE_SECONDS = 3
     members = [make_user() for _ in range(8)]
 
     async def body():
@@ -115,7 +117,7 @@ def test_an_rsvp_rush_reaches_sockets_as_few_frames_ending_with_the_final_counts
             await database_sync_to_async(rush)()
             frames = [await next_frame(comm)]
             while _counts(frames[-1])[0] < len(members):
-                frames.append(await next_frame(comm, timeout=3))
+                frames.append(await next_frame(comm, timeout=8))
             await comm.disconnect()
         return frames
 
