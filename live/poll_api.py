@@ -174,10 +174,10 @@ def poll_reveal(request: HttpRequest, poll_id: int = POLL_ID):
 )
 def poll_vote(request: HttpRequest, payload: BallotIn, poll_id: int = POLL_ID):
     """Answer a poll, or change the answer while it is open (one ballot per person)."""
-    poll = _poll(request, poll_id)
+    poll = poll_selectors.poll_for_ballot(poll_id=poll_id, user=request.user)
     check_rate(request, "live.poll_vote")
     ballot = polls.poll_vote(poll=poll, user=request.user, option_ids=payload.options)
-    return {"poll": poll.pk, "options": sorted(o.pk for o in ballot.options.all())}
+    return {"poll": poll.pk, "options": ballot.chosen_option_ids}
 
 
 @router.get("/polls/{poll_id}/results", response={200: PollOut, **error_responses(404, 422)})

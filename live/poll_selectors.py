@@ -10,7 +10,7 @@ from meetups.models import Event, Talk
 from portal.errors import not_found
 
 from .models import Poll, PollBallot, PollOption
-from .rules import is_live_organiser
+from .rules import can_view_live, is_live_organiser
 
 # The live page shows the open polls and the latest closed ones; the projector fewer.
 ROOM_CLOSED_POLLS = 3
@@ -31,6 +31,21 @@ def poll_get(*, poll_id: int, event: Event | None = None) -> Poll:
         polls = polls.filter(event=event)
     poll = polls.select_related("event__group").first()
     if poll is None:
+        raise not_found("No such poll.")
+    return poll
+
+
+def poll_for_ballot(*, poll_id: int, user, slug: str | None = None) -> Poll:
+    """The opened poll `poll_id` (of the event `slug`, when given), as an answer needs it: its
+    event and group in one query (the rules read them; not the talk, which an answer does not
+    show), its options in a second. NOT_FOUND for a draft, a poll of another event, or an
+    event `user` may not see (`can_view_live`)."""
+    polls = Poll.objects.filter(pk=poll_id).shown()
+    if slug is not None:
+        polls = polls.filter(event__slug=slug)
+    options = Prefetch("options", queryset=PollOption.objects.order_by("position", "pk"))
+    poll = polls.select_related("event__group").prefetch_related(options).first()
+    if poll is None or not can_view_live(user, poll):
         raise not_found("No such poll.")
     return poll
 

@@ -118,16 +118,19 @@ def poll_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRe
 
 
 def _poll_form_answer(
-    request: HttpRequest, event: Event, poll: Poll, *, status: int = 200, done="", error=""
+    request: HttpRequest, poll: Poll, *, status: int = 200, done="", error=""
 ) -> HttpResponse:
-    poll_selectors.mark_my_choices(
-        [poll], poll_selectors.my_poll_choices(user=request.user, event_id=event.pk)
-    )
+    """The poll's form alone, for htmx to swap in place (not the panel, not the results: the
+    results reach this page, like every other, through the coalesced broadcast)."""
+    if not hasattr(poll, "my_choices"):  # a refusal: what this person's ballot holds now
+        poll_selectors.mark_my_choices(
+            [poll], poll_selectors.my_poll_choices(user=request.user, event_id=poll.event_id)
+        )
     context = {
-        "event": event,
+        "event": poll.event,
         "poll": poll,
-        "polls_url": poll_broadcast.polls_url(event),
-        "read_only": selectors.qa_is_read_only(event=event),
+        "polls_url": poll_broadcast.polls_url(poll.event),
+        "read_only": selectors.qa_is_read_only(event=poll.event),
         "poll_done": done,
         "poll_error": error,
     }
@@ -138,32 +141,32 @@ def _poll_form_answer(
 @require_POST
 def poll_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Answer a poll (or change the answer): `option` once, or several times for a poll that
-    takes several answers."""
-    event = selectors.event_get_live(slug=slug, user=request.user)
-    poll = poll_selectors.poll_get(poll_id=pk, event=event)
-    if poll.status == Poll.Status.DRAFT:
-        raise not_found("No such poll.")
+    takes several answers. The poll, its event and options are read once (two queries) and
+    handed to the service; the answer is the form with the choice just made."""
+    poll = poll_selectors.poll_for_ballot(slug=slug, poll_id=pk, user=request.user)
+    live_page = reverse("live:live_page", args=[slug])
     if not request.user.is_authenticated:
-        return login_redirect(request, back=reverse("live:live_page", args=[event.slug]))
+        return login_redirect(request, back=live_page)
     raw = request.POST.getlist("option")[:16]
     option_ids = [parse_id(value) for value in raw]
     try:
         if None in option_ids:
             raise ServiceError("Choose among this poll's answers.", field="options")
         check_rate(request, "live.poll_vote")
-        polls.poll_vote(poll=poll, user=request.user, option_ids=option_ids)
+        ballot = polls.poll_vote(poll=poll, user=request.user, option_ids=option_ids)
     except ServiceError as error:
         if error.kind == "not_found":
             raise
         if not request.htmx:
             messages.error(request, error.message)
-            return redirect(reverse("live:live_page", args=[event.slug]))
-        return _poll_form_answer(request, event, poll, status=error.status, error=error.message)
+            return redirect(live_page)
+        return _poll_form_answer(request, poll, status=error.status, error=error.message)
     done = "Thanks: your answer is in."
     if not request.htmx:
         messages.success(request, done)
-        return redirect(reverse("live:live_page", args=[event.slug]))
-    return _poll_form_answer(request, event, poll, done=done)
+        return redirect(live_page)
+    poll.my_choices = frozenset(ballot.chosen_option_ids)
+    return _poll_form_answer(request, poll, done=done)
 
 
 CSV_HEADER = [

@@ -106,7 +106,9 @@ def poll_create(
 
 def _poll_for_update(poll: Poll, user: AbstractBaseUser) -> Poll:
     locked = (
-        Poll.objects.select_for_update()
+        # Only the poll's row: PostgreSQL refuses FOR UPDATE on the nullable side of the talk's
+        # outer join (an event-wide poll has none).
+        Poll.objects.select_for_update(of=("self",))
         .select_related("event__group", "talk")
         .filter(pk=poll.pk)
         .first()
@@ -196,9 +198,32 @@ def poll_reveal(*, poll: Poll, user: AbstractBaseUser) -> Poll:
     return poll
 
 
-def _open_poll_for_ballots(poll_id: int, user: AbstractBaseUser) -> Poll:
-    poll = Poll.objects.select_related("event__group", "talk").filter(pk=poll_id).first()
-    if poll is None or poll.status == Poll.Status.DRAFT or not can_view_live(user, poll):
+def _poll_as_read(poll: Poll) -> Poll:
+    """`poll` with its event (and group) and options, read again if the caller's copy may be
+    stale in a way that matters: a poll only moves draft -> open -> closed, so a copy that
+    says open or closed is right or one step behind (the write re-reads the status); one
+    that says draft may since have opened."""
+    if poll.status != Poll.Status.DRAFT:
+        return poll
+    fresh = Poll.objects.select_related("event__group", "talk").filter(pk=poll.pk).first()
+    if fresh is None:
+        raise not_found("No such poll.")
+    return fresh
+
+
+def poll_vote(*, poll: Poll, user: AbstractBaseUser, option_ids: list[int]) -> PollBallot:
+    """Answer a poll, or change one's answer while it is open: one option (single choice) or
+    one or more (multiple). One ballot per person (the database's constraint). Broadcasts
+    the results after commit, coalesced (in servers, only marked here: the worker thread of
+    live/coalesce.py renders them).
+
+    `poll` as the caller read it, with its event and options (`poll_selectors.poll_get` or
+    `poll_for_ballot`; anything not loaded is read here). Whether it and its event are still
+    open is read again in the write's transaction; the ballot is one upsert and its options two
+    statements, so an answer costs three writes and no read of the ballot. The ballot returned
+    carries `chosen_option_ids` (sorted), so callers need not read its options back."""
+    poll = _poll_as_read(poll)
+    if poll.status == Poll.Status.DRAFT or not can_view_live(user, poll):
         raise not_found("No such poll.")
     if not user.is_authenticated:
         raise forbidden("Log in to answer the poll.")
@@ -207,33 +232,46 @@ def _open_poll_for_ballots(poll_id: int, user: AbstractBaseUser) -> Poll:
         raise forbidden(qa_refusal(user, poll) or "You may not answer this poll.")
     if poll.status != Poll.Status.OPEN or selectors.qa_is_read_only(event=poll.event):
         raise conflict("This poll has closed.")
-    return poll
-
-
-def poll_vote(*, poll: Poll, user: AbstractBaseUser, option_ids: list[int]) -> PollBallot:
-    """Answer a poll, or change one's answer while it is open: one option (single choice) or
-    one or more (multiple). One ballot per person (the database's constraint). Broadcasts
-    the results after commit, coalesced."""
-    poll = _open_poll_for_ballots(poll.pk, user)
     chosen = set(option_ids)
-    if not chosen:
-        raise invalid("Choose an answer.", field="options")
-    if poll.kind == Poll.Kind.SINGLE and len(chosen) != 1:
-        raise invalid("Choose one answer.", field="options")
-    options = list(PollOption.objects.filter(poll=poll, pk__in=chosen))
-    if len(options) != len(chosen):
-        raise invalid("Choose among this poll's answers.", field="options")
     with transaction.atomic():
-        poll = _open_poll_for_ballots(poll.pk, user)
-        try:
-            with transaction.atomic():
-                ballot, _ = PollBallot.objects.get_or_create(poll=poll, user=user)
-        except IntegrityError:
-            # Two answers from one person at once: the other one made the ballot.
-            ballot = PollBallot.objects.get(poll=poll, user=user)
-        ballot.options.set(options)
-        ballot.save(update_fields=["updated_at"])
+        # The poll's and its event's state as they are now (the event may have ended, been
+        # cancelled or gone back to draft since the caller read it); the caller's copy of the
+        # event is brought up to date. Read without a lock, as before: an answer committing
+        # while a close commits may land after the counts froze; the archive shows those.
+        now = (
+            Poll.objects.filter(pk=poll.pk)
+            .values_list("status", "event__status", "event__ends_at")
+            .first()
+        )
+        if now is None:
+            raise not_found("No such poll.")
+        status, poll.event.status, poll.event.ends_at = now
+        if not can_view_live(user, poll):
+            raise not_found("No such poll.")
+        if status != Poll.Status.OPEN or selectors.qa_is_read_only(event=poll.event):
+            raise conflict("This poll has closed.")
+        if not chosen:
+            raise invalid("Choose an answer.", field="options")
+        if poll.kind == Poll.Kind.SINGLE and len(chosen) != 1:
+            raise invalid("Choose one answer.", field="options")
+        if not chosen <= {option.pk for option in poll.options.all()}:
+            raise invalid("Choose among this poll's answers.", field="options")
+        # One statement whether it is the first answer or a change, and no IntegrityError when
+        # the same person answers twice at once: INSERT ... ON CONFLICT DO UPDATE.
+        [ballot] = PollBallot.objects.bulk_create(
+            [PollBallot(poll=poll, user=user)],
+            update_conflicts=True,
+            unique_fields=["poll", "user"],
+            update_fields=["updated_at"],
+        )
+        through = PollBallot.options.through
+        through.objects.filter(pollballot_id=ballot.pk).exclude(polloption_id__in=chosen).delete()
+        through.objects.bulk_create(
+            [through(pollballot_id=ballot.pk, polloption_id=pk) for pk in sorted(chosen)],
+            ignore_conflicts=True,
+        )
         _after_commit(poll_broadcast.poll_results_changed, event_id=poll.event_id)
+    ballot.chosen_option_ids = sorted(chosen)
     return ballot
 
 
