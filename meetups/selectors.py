@@ -59,17 +59,25 @@ def event_next(*, group: Group | None = None) -> Event | None:
     )
 
 
-def event_get_for_viewer(*, slug: str, user) -> Event:
-    """An event page's event; drafts exist only for the group's organisers (404 otherwise)."""
-    event = get_or_not_found(
-        Event.objects.select_related("group", "venue", "host_sponsor").prefetch_related(
-            _talks_with_speakers()
-        ),
-        slug=slug,
-    )
+def event_get_for_viewer(*, slug: str, user, with_agenda: bool = True) -> Event:
+    """An event page's event; drafts exist only for the group's organisers (404 otherwise).
+
+    `with_agenda` prefetches its talks and their speakers (two more queries); the event page
+    asks for them lazily instead (`event_talks`), since its agenda is usually a kept fragment.
+    """
+    events = Event.objects.select_related("group", "venue", "host_sponsor")
+    if with_agenda:
+        events = events.prefetch_related(_talks_with_speakers())
+    event = get_or_not_found(events, slug=slug)
     if not can_view_event(user, event):
         raise not_found("No event found.")
     return event
+
+
+def event_talks(*, event: Event) -> QuerySet[Talk]:
+    """An event's agenda with its speakers, in order; two queries when it is read (the event
+    page reads it only when its agenda fragment is not kept)."""
+    return event.talks.prefetch_related("speakers")
 
 
 def talk_get_public(*, slug: str) -> Talk:

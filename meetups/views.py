@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from portal.pagecache import (
@@ -46,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_public_page()
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_get_for_viewer(slug=slug, user=request.user)
+    event = selectors.event_get_for_viewer(slug=slug, user=request.user, with_agenda=False)
     page_depends_on(request, event_dependency(event.pk))
     public_version = page_version(request, SITE, event_dependency(event.pk))
     response = render(
@@ -57,7 +58,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # Its public parts are kept under the event's version; 0 s: rendered, not kept.
             "public_version": public_version,
             "fragment_seconds": settings.PAGE_CACHE_SECONDS if public_version else 0,
-            "talks": list(event.talks.all()),
+            # Lazy: only the agenda fragment's miss path reads it (once: the list is kept).
+            "talks": SimpleLazyObject(lambda: list(selectors.event_talks(event=event))),
             "recording_embed_url": privacy_embed_url(event.recording_url),
         },
     )

@@ -63,14 +63,32 @@ def effective_for_event(event: Event) -> Effective:
             )
         )
         found = {kind: (rsvp, qa) for kind, rsvp, qa in rows}
-        own_rsvp, own_qa = found.get("event", ("", ""))
-        group_rsvp, group_qa = found.get("group", ("", ""))
-        cached = resolve(
-            group_policy=GroupPolicy(rsvp_audience=group_rsvp, qa_audience=group_qa),
-            event_policy=EventPolicy(rsvp_audience=own_rsvp, qa_audience=own_qa),
-        )
-        setattr(event, _CACHE, cached)
+        cached = keep(event, event_row=found.get("event"), group_row=found.get("group"))
     return cached
+
+
+def known(event: Event) -> bool:
+    """Whether `effective_for_event(event)` would answer without a query."""
+    return hasattr(event, _CACHE)
+
+
+def keep(
+    event: Event,
+    *,
+    event_row: tuple[str | None, str | None] | None,
+    group_row: tuple[str | None, str | None] | None,
+) -> Effective:
+    """Resolve and keep on `event` the policies read elsewhere (`effective_for_event`, or
+    `members.rules.taking_part_prefetch` with the membership): (rsvp_audience, qa_audience) of
+    the event's and the group's rows, None for a missing row or column."""
+    own_rsvp, own_qa = event_row or ("", "")
+    group_rsvp, group_qa = group_row or ("", "")
+    effective = resolve(
+        group_policy=GroupPolicy(rsvp_audience=group_rsvp or "", qa_audience=group_qa or ""),
+        event_policy=EventPolicy(rsvp_audience=own_rsvp or "", qa_audience=own_qa or ""),
+    )
+    setattr(event, _CACHE, effective)
+    return effective
 
 
 def forget(event: Event) -> None:

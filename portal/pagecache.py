@@ -301,3 +301,20 @@ def page_version(request: HttpRequest, *names: str) -> str | None:
     if not all(tokens):
         return None
     return ".".join(tokens)
+
+
+def page_part[T](name: str, version: str | None, compute: Callable[[], T]) -> T:
+    """Data of a page's public part (the same for every viewer, e.g. an event's seats and RSVP
+    settings), computed once per `version` (`page_version`) and kept at most
+    `PAGE_CACHE_SECONDS`, like a `{% cache %}` fragment; `name` says whose (`f"...:{event.pk}"`).
+    Without a version (not read first, cache off) it is computed and not kept. Never for what
+    depends on the viewer."""
+    if version is None:
+        return compute()
+    cache = _cache()
+    key = f"pagecache:part:{name}:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found

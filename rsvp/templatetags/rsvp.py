@@ -6,6 +6,7 @@ from meetups.models import Event
 from portal.people import display_name
 
 from .. import selectors
+from ..forms import GuestsForm
 from ..views.attendee import panel_context
 
 register = template.Library()
@@ -19,11 +20,20 @@ def rsvp_panel(context, event: Event) -> dict:
 
 
 @register.simple_tag(takes_context=True)
-def rsvp_panel_context(context, event: Event) -> dict:
-    """`{% rsvp_panel_context event as rsvp %}`: the panel's context once, for a page that shows
-    both the panel (`{% include "rsvp/panel.html" with panel=rsvp.panel form=rsvp.form %}`) and
-    its phone bar (`"rsvp/panel.html#sticky"`)."""
-    return panel_context(context["request"], event)
+def rsvp_panel_context(context, event: Event, public_version: str | None = None) -> dict:
+    """`{% rsvp_panel_context event public_version as rsvp %}`: the panel's context once, for a
+    page that shows both the panel (`{% include "rsvp/panel.html" with panel=rsvp.panel
+    form=rsvp.form %}`) and its phone bar (`"rsvp/panel.html#sticky"`). With the page's
+    `public_version` (`portal.pagecache.page_version`), the event's seats and RSVP settings are
+    read once per version; the viewer's own RSVP and the rules, every time."""
+    request = context["request"]
+    panel = selectors.rsvp_panel(event=event, user=request.user, public_version=public_version)
+    # As `views.attendee.panel_context` builds it, from this panel rather than a second read.
+    form = GuestsForm(
+        guests_allowed=panel.settings.guests_allowed,
+        initial={"guests": panel.rsvp.guests if panel.rsvp else 0},
+    )
+    return {"event": event, "panel": panel, "form": form, "request": request}
 
 
 @register.simple_tag(takes_context=True)

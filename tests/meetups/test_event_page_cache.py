@@ -46,8 +46,9 @@ def test_signed_in_page_reuses_its_public_parts_with_fewer_queries(
 
     reused, body = queries(client, url)
 
-    # Not asked again: the event's closed polls, its live state.
-    assert (uncached, reused) == (14, 12)
+    # Not asked again: the event's closed polls, its live state, the agenda's talks and
+    # speakers, the panel's seats and settings (tests/meetups/test_event_page_queries.py).
+    assert (uncached, reused) == (12, 7)
     assert agenda(body) == agenda(plain_body) == ["Talk A"]
     assert "<strong>Doors</strong> at six." in body
     assert "I'm going" in body  # the member's own RSVP form, rendered for them

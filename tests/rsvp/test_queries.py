@@ -4,7 +4,11 @@ import pytest
 from django.urls import reverse
 
 from meetups.models import Event
+from members import services as member_services
+from members.models import Membership, RsvpAudience
+from members.policies import forget
 from rsvp import services
+from rsvp.selectors import GOING_LIST_NAMES, going_list, rsvp_panel
 from rsvp.services import door
 from tests import factories
 
@@ -117,3 +121,90 @@ def test_attendee_list_with_walk_ins_queries_do_not_grow(
         response = client.get(reverse("rsvp:attendees", kwargs={"slug": event.slug}))
 
     assert response.content.decode().count("@x.org</td>") == n
+
+
+# The RSVP panel's reads (rsvp.selectors.rsvp_panel): fewer queries, the same answers.
+
+
+def test_panel_reads_in_four_queries_and_three_with_the_public_part_kept(
+    page_cache, event, member, django_assert_num_queries
+):
+    services.rsvp_create(event=event, user=member)
+
+    def fresh_viewer():
+        # What the RSVP's own rules read is kept on these objects: start from nothing known.
+        forget(event)
+        return type(member).objects.get(pk=member.pk)
+
+    first_viewer, second_viewer = fresh_viewer(), fresh_viewer()
+    # Seats and settings; the viewer's RSVP with who's going; membership and policies; the
+    # organiser check.
+    with django_assert_num_queries(4):
+        rsvp_panel(event=event, user=first_viewer, public_version="v1")
+    forget(event)
+    # The same version: seats and settings as kept.
+    with django_assert_num_queries(3):
+        panel = rsvp_panel(event=event, user=second_viewer, public_version="v1")
+
+    assert (panel.counts["going"], panel.rsvp.user_id, panel.can_rsvp) == (1, member.pk, True)
+
+
+def test_panel_names_the_first_listed_people_going_with_the_viewer_last_in_line(
+    event, member, people
+):
+
+    crowd = [factories.make_user(first_name=f"Person {n}") for n in range(GOING_LIST_NAMES + 2)]
+    services.rsvp_create(event=event, user=people[0], listed=False)  # going, not named
+    for person in crowd:
+        services.rsvp_create(event=event, user=person, guests=0, listed=True)
+    services.rsvp_create(event=event, user=member, guests=0, listed=True)  # 28th in line
+
+    panel = rsvp_panel(event=event, user=member)
+
+    named = [going.user.first_name for going in panel.going_people]
+    assert named == [rsvp.user.first_name for rsvp in going_list(event=event)]
+    assert named == [f"Person {n}" for n in range(GOING_LIST_NAMES)]
+    assert (panel.rsvp.user_id, panel.rsvp.is_going, panel.going_more) == (member.pk, True, 4)
+
+
+def test_panel_names_the_viewer_among_the_people_going_when_in_the_first(event, member, people):
+
+    services.rsvp_create(event=event, user=people[0], guests=0, listed=True)
+    services.rsvp_create(event=event, user=member, guests=0, listed=True)
+    services.rsvp_create(event=event, user=people[1], guests=0, listed=True)
+
+    panel = rsvp_panel(event=event, user=member)
+
+    assert [going.user.pk for going in panel.going_people] == [
+        p.pk for p in (people[0], member, people[1])
+    ]
+
+
+def test_panel_refuses_a_banned_member_through_the_one_read_ahead(event, organiser, member):
+
+    member_services.membership_join(group=event.group, user=member)
+    membership = Membership.objects.get(user=member)
+    member_services.member_ban(
+        group=event.group, membership_id=membership.pk, user=organiser, reason="Spam"
+    )
+    member_services.event_policy_set(
+        event=event, user=organiser, rsvp_audience=RsvpAudience.MEMBERS, qa_audience=""
+    )
+    viewer = type(member).objects.get(pk=member.pk)  # nothing known on it yet
+
+    panel = rsvp_panel(event=event, user=viewer)
+
+    assert (panel.can_rsvp, panel.can_join, panel.rsvp) == (False, False, None)
+    assert panel.refusal == f"You have been banned from {event.group.name} by its organisers: Spam"
+
+
+def test_panel_offers_a_non_member_to_join_a_members_only_event(event, organiser, member):
+
+    member_services.group_policy_set(
+        group=event.group, user=organiser, rsvp_audience=RsvpAudience.MEMBERS, qa_audience=""
+    )
+
+    panel = rsvp_panel(event=event, user=member)
+
+    assert (panel.can_rsvp, panel.can_join, panel.can_check_in) == (False, True, False)
+    assert panel.refusal == "This event is for members of the group: join the group to RSVP."
