@@ -54,6 +54,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.urls import resolve
 
 from .personal_data import account_erasing
 
@@ -252,6 +253,8 @@ def page_cache(get_response: Middleware) -> Middleware:
             if entry is not None:
                 current = _versions(entry["versions"], create=False)
                 if current == entry["versions"]:
+                    # The view that made it, for the request metrics and logs (no query).
+                    request.resolver_match = resolve(request.path_info)
                     return _from_entry(entry)
             remembered = found.get(_dependencies_key(key))
         else:

@@ -180,3 +180,18 @@ def test_cache_off_serves_nothing(page_cache, client, event, settings):
     warm(client, "/")
     settings.PAGE_CACHE_ENABLED = False
     assert hit(client.get("/")) is False
+
+
+def test_a_hit_is_counted_under_its_view(page_cache, client, event):
+    """Guards: a page served from the cache never reached URL resolution, so the request
+    metrics counted every hit as "unmatched" and the home page's traffic vanished from them."""
+    from portal import observability
+
+    def served() -> float:
+        labels = {"method": "GET", "view": "home", "status": "200"}
+        return observability.HTTP_REQUESTS.labels(**labels)._value.get()
+
+    warm(client, "/")
+    before = served()
+    assert hit(client.get("/"))
+    assert served() == before + 1
