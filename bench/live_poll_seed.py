@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,11 +23,9 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from bench.live_seed import session_for  # noqa: E402
+from bench.live_seed import running_event, session_for  # noqa: E402
 from live import polls  # noqa: E402
-from meetups.models import Event, Group, Talk  # noqa: E402
 
 OPTIONS = ["Channels", "Server-sent events", "Polling", "Carrier pigeon"]
 
@@ -39,18 +36,9 @@ def main() -> None:
     args = parser.parse_args()
 
     User = get_user_model()
-    organiser = User.objects.create_user(username="poll-organiser", password="x")  # noqa: S106
-    group = Group.objects.create(name="Poll bench", slug="poll-bench", owner=organiser)
-    now = timezone.now()
-    event = Event.objects.create(
-        group=group,
-        title="Poll bench",
-        slug="poll-bench",
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=5),
-        status=Event.Status.PUBLISHED,
+    organiser, event, talk = running_event(
+        organiser="poll-organiser", group=("Poll bench", "poll-bench"), event="Poll bench"
     )
-    talk = Talk.objects.create(event=event, title="Fan-out", slug="fan-out")
     poll = polls.poll_create(
         event=event,
         talk=talk,

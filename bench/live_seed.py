@@ -26,6 +26,7 @@ from django.contrib.auth import (  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
 
 from live.models import Question  # noqa: E402
 from meetups.models import Event, Group, Talk  # noqa: E402
@@ -40,6 +41,24 @@ def session_for(user) -> str:
     return store.session_key
 
 
+def running_event(*, organiser: str, group: tuple[str, str], event: str):
+    """An organiser, their group and a published event on from an hour ago to five hours from
+    now, with one talk ("Fan-out"): what every live bench seeds first."""
+    user = get_user_model().objects.create_user(username=organiser, password="x")  # noqa: S106
+    name, slug = group
+    owned = Group.objects.create(name=name, slug=slug, owner=user)
+    now = timezone.now()
+    running = Event.objects.create(
+        group=owned,
+        title=event,
+        slug=slugify(event),
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=5),
+        status=Event.Status.PUBLISHED,
+    )
+    return user, running, Talk.objects.create(event=running, title="Fan-out", slug="fan-out")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=3)
@@ -47,18 +66,9 @@ def main() -> None:
     args = parser.parse_args()
 
     User = get_user_model()
-    organiser = User.objects.create_user(username="bench-organiser", password="x")  # noqa: S106
-    group = Group.objects.create(name="Bench group", slug="bench-group", owner=organiser)
-    now = timezone.now()
-    event = Event.objects.create(
-        group=group,
-        title="Live bench",
-        slug="live-bench",
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=5),
-        status=Event.Status.PUBLISHED,
+    organiser, event, talk = running_event(
+        organiser="bench-organiser", group=("Bench group", "bench-group"), event="Live bench"
     )
-    talk = Talk.objects.create(event=event, title="Fan-out", slug="fan-out")
     members = [
         User.objects.create_user(username=f"bench{i}", password="x")  # noqa: S106
         for i in range(args.users)
