@@ -15,7 +15,9 @@ Then, in alternating rounds so background load hits both alike:
 
 `bench/rsvp_profile.py` gives the statements and CPU of one RSVP request.
 
-Prints RSVPs/s, p50/p99 latency and seats taken (must equal the capacity). Not a test.
+Prints RSVPs/s, p50/p99 latency, seats taken (must equal the capacity) and the CPU each
+request cost the server processes, PostgreSQL and the load generator (robust where the rates
+are not: on a machine shared with other work). Not a test.
 
     .venv/bin/python bench/rsvp_rush.py [--clients 500] [--capacity 100] [--rounds 3]
 """
@@ -35,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import psutil
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,14 +197,39 @@ def stop_servers(procs: list[subprocess.Popen]) -> None:
             proc.kill()
 
 
+# CPU accounting -------------------------------------------------------------------------------
+
+
+def postgres_pids(pg) -> list[int]:
+    postmaster = int((Path(pg.host) / "data" / "postmaster.pid").read_text().split()[0])
+    return [postmaster, *(child.pid for child in psutil.Process(postmaster).children())]
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    seconds = {}
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        seconds[pid] = times.user + times.system
+    return seconds
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU the processes alive at the end used since `before` (a process started meanwhile
+    counts whole; one that ended meanwhile is lost, which the pools make rare)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 # The two contenders -------------------------------------------------------------------------
 
 
 async def portal_round(
-    port: int, slug: str, tokens: list[str], *, floor: bool = False
+    port: int, slug: str, tokens: list[str], *, floor: bool = False, meter=None
 ) -> tuple[float, list[float], list]:
     """One burst of RSVPs; with `floor`, the same burst of GETs of the attendance counts (two
-    queries: the HTTP floor)."""
+    queries: the HTTP floor). `meter` (start, stop) brackets the burst alone."""
     # Open the connections first (and warm each with a GET), so the burst measures RSVPs,
     # not TCP handshakes.
     conns = await asyncio.gather(*(Connection.open("127.0.0.1", port) for _ in range(len(tokens))))
@@ -226,10 +254,14 @@ async def portal_round(
 
     tasks = [asyncio.create_task(one(c, r)) for c, r in zip(conns, requests, strict=True)]
     await asyncio.sleep(0.2)
+    if meter:
+        meter[0]()
     started = time.perf_counter()
     go.set()
     replies = await asyncio.gather(*tasks)
     wall = time.perf_counter() - started
+    if meter:
+        meter[1]()
     await asyncio.gather(*(c.close() for c in conns))
     return wall, [r.seconds for r in replies], [r.status for r in replies]
 
@@ -276,9 +308,15 @@ RAW_TASK = (
 
 
 async def raw_round(
-    dsn: str, event_id: int, slug: str, members: list[tuple[int, str]], pool_size: int
+    dsn: str,
+    event_id: int,
+    slug: str,
+    members: list[tuple[int, str]],
+    pool_size: int,
+    meter=None,
 ) -> tuple[float, list[float], list]:
-    """`members`: (user id, token hash) pairs."""
+    """`members`: (user id, token hash) pairs; `meter` (start, stop) brackets the burst, its
+    stop before the pool closes (the backends' CPU is lost once they exit)."""
     pool: asyncio.Queue = asyncio.Queue()
     conns = [await psycopg.AsyncConnection.connect(dsn, autocommit=True) for _ in range(pool_size)]
     for conn in conns:
@@ -317,10 +355,14 @@ async def raw_round(
 
     tasks = [asyncio.create_task(one(i, *member)) for i, member in enumerate(members)]
     await asyncio.sleep(0.2)
+    if meter:
+        meter[0]()
     started = time.perf_counter()
     go.set()
     results = await asyncio.gather(*tasks)
     wall = time.perf_counter() - started
+    if meter:
+        meter[1]()
     for conn in conns:
         await conn.close()
     return wall, [r[0] for r in results], [r[1] for r in results]
@@ -340,6 +382,11 @@ def summarise(name: str, runs: list[dict]) -> dict:
         "p99": percentile(latencies, 99) * 1000,
         "seats": [run["seats"] for run in runs],
         "errors": sum(run["errors"] for run in runs),
+        # CPU milliseconds per request, by whom.
+        **{
+            who: sum(run["cpu"][who] for run in runs) / total * 1000
+            for who in ("server", "postgres", "client")
+        },
     }
 
 
@@ -379,8 +426,32 @@ def main() -> None:
             args.workers, lean_env, app="rush_lean_asgi:application"
         )
         servers = {"portal": port, "portal, no receivers": lean_port}
+        server_pids = {
+            port: [proc.pid for proc in procs],
+            lean_port: [proc.pid for proc in lean_procs],
+        }
         runs: dict[str, list] = {name: [] for name in [*servers, "HTTP floor (2-query GET)"]}
         raw_runs = []
+
+        def measured(round_, server: list[int]):
+            """Run `round_(meter)` and return its result with the CPU seconds its burst cost
+            the server processes, PostgreSQL and this process (the load generator)."""
+            marks: dict[str, dict] = {}
+
+            def mark(when: str) -> None:
+                marks[when] = {
+                    "server": cpu_seconds(server),
+                    "postgres": cpu_seconds(postgres_pids(pg)),
+                    "client": {0: time.process_time()},
+                }
+
+            result = round_((lambda: mark("start"), lambda: mark("stop")))
+            cpu = {
+                who: cpu_used(marks["start"][who], marks["stop"][who])
+                for who in ("server", "postgres", "client")
+            }
+            return result, cpu
+
         try:
             # Warm-up (not counted): imports, connections, template and URL caches.
             for server_port in servers.values():
@@ -389,28 +460,43 @@ def main() -> None:
 
             def portal_rsvps(n: int, name: str) -> None:
                 event = make_event(args.capacity, n)
-                wall, lats, codes = asyncio.run(portal_round(servers[name], event.slug, tokens))
+                (wall, lats, codes), cpu = measured(
+                    lambda meter: asyncio.run(
+                        portal_round(servers[name], event.slug, tokens, meter=meter)
+                    ),
+                    server_pids[servers[name]],
+                )
                 going, total, _ = seats_taken(event.pk)
                 bad = sum(c not in (200, 201) for c in codes) + (total != len(tokens))
-                runs[name].append({"wall": wall, "latencies": lats, "seats": going, "errors": bad})
+                runs[name].append(
+                    {"wall": wall, "latencies": lats, "seats": going, "errors": bad, "cpu": cpu}
+                )
 
             def http_floor(n: int) -> None:
                 event = make_event(args.capacity, 200 + n)
-                wall, lats, codes = asyncio.run(portal_round(port, event.slug, tokens, floor=True))
+                (wall, lats, codes), cpu = measured(
+                    lambda meter: asyncio.run(
+                        portal_round(port, event.slug, tokens, floor=True, meter=meter)
+                    ),
+                    server_pids[port],
+                )
                 runs["HTTP floor (2-query GET)"].append(
                     {"wall": wall, "latencies": lats, "seats": "-",
-                     "errors": sum(c != 200 for c in codes)}
+                     "errors": sum(c != 200 for c in codes), "cpu": cpu}
                 )  # fmt: skip
 
             def raw_sql(n: int) -> None:
                 event = make_event(args.capacity, 100 + n)
-                wall, lats, _ = asyncio.run(
-                    raw_round(db_url, event.pk, event.slug, members, args.raw_pool)
+                (wall, lats, _), cpu = measured(
+                    lambda meter: asyncio.run(
+                        raw_round(db_url, event.pk, event.slug, members, args.raw_pool, meter)
+                    ),
+                    [],
                 )
                 going, total, _ = seats_taken(event.pk)
                 raw_runs.append(
                     {"wall": wall, "latencies": lats, "seats": going,
-                     "errors": total != len(members)}
+                     "errors": total != len(members), "cpu": cpu}
                 )  # fmt: skip
 
             contenders = [
@@ -436,13 +522,14 @@ def main() -> None:
     )
     print(
         f"{'':26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs raw':>7}  "
-        f"{'seats taken':<14} errors"
+        f"{'seats taken':<14} errors   CPU ms/request: server   postgres   client"
     )
     for row in [*rows, raw]:
         print(
             f"{row['name']:26} {row['rate']:8.0f} {row['p50']:8.1f} {row['p99']:8.1f} "
             f"{row['rate'] / raw['rate']:7.0%}  {','.join(map(str, row['seats'])):<14} "
-            f"{row['errors']}"
+            f"{row['errors']:<6} {row['server']:23.2f} {row['postgres']:10.2f} "
+            f"{row['client']:8.2f}"
         )
     ok = all(s == args.capacity for row in [*rows, raw] for s in row["seats"] if s != "-")
     print(f"seats taken == capacity in every round: {ok}")
