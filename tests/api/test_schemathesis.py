@@ -29,16 +29,20 @@ SEED = os.environ.get("SCHEMATHESIS_SEED", "" if EXPLORING else "20260311")
 # The server's own log must stay free of tracebacks too: a 4xx that logs one is a finding.
 TRACEBACK = "Traceback (most recent call last)"
 
+# One fuzzing pass each, as a stranger, a member and an organiser would send.
+ROLES = ["anonymous", "member", "organiser"]
+
 
 @pytest.fixture(scope="module")
-def api_server(migrated_db, tmp_path_factory):
-    """A daphne on a seeded copy of the session's migrated SQLite file (`migrated_db`);
-    yields its origin, the seed and its log."""
+def api_seed(migrated_db, tmp_path_factory):
+    """A seeded copy of the session's migrated SQLite file (`migrated_db`) and the static files
+    the servers need: the database, the seed and the server environment's extras."""
     tmp = tmp_path_factory.mktemp("schemathesis")
     db = tmp / "db.sqlite3"
     shutil.copy(migrated_db, db)
     # DEBUG is off, as in production: pages (the CSRF failure page too) need the manifest.
-    env = servers.server_env(db, STATIC_ROOT=str(tmp / "static"))
+    extra = {"STATIC_ROOT": str(tmp / "static")}
+    env = servers.server_env(db, **extra)
     subprocess.run(
         [servers.PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=ROOT, env=env, check=True, timeout=300,
@@ -47,13 +51,61 @@ def api_server(migrated_db, tmp_path_factory):
         [servers.PYTHON, str(ROOT / "tests" / "api" / "seed.py")],
         cwd=ROOT, env=env, check=True, timeout=300, capture_output=True, text=True,
     )  # fmt: skip
-    log = tmp / "server.log"
-    proc = servers.start_daphne("portal.asgi:application", env=env, log=log)
+    return {"db": db, "seed": json.loads(seeded.stdout), "extra": extra}
+
+
+@pytest.fixture(scope="module")
+def fuzz_runs(request, api_seed, tmp_path_factory):
+    """The three roles' fuzzing passes started at once, each against its own daphne on its own
+    copy of the seeded database, so a pass starts from the seed whatever ran before it and its
+    server's log is its own. One after the other they took 134 to 151 s, side by side 88 to
+    92 s (docs/testing.md, "Suite time"). Only the roles whose test was selected are started.
+    Yields, per role, the pass's process, its output files and its server's log."""
+    selected = [
+        item.callspec.params["role"]
+        for item in request.session.items
+        if item.module is request.module and hasattr(item, "callspec")
+    ]  # fmt: skip
+    started, runs = [], {}
     try:
-        origin = f"http://127.0.0.1:{proc.port}"
-        yield {"origin": origin, "seed": json.loads(seeded.stdout), "log": log}
+        for role in dict.fromkeys(selected):
+            work = tmp_path_factory.mktemp(f"schemathesis-{role}")
+            db = work / "db.sqlite3"
+            shutil.copy(api_seed["db"], db)
+            env = servers.server_env(db, **api_seed["extra"])
+            log = work / "server.log"
+            server = servers.start_daphne("portal.asgi:application", env=env, log=log)
+            started.append(server)
+            runs[role] = _start_pass(
+                role, api_seed["seed"], f"http://127.0.0.1:{server.port}", work
+            )
+            runs[role]["log"] = log
+            started.append(runs[role]["proc"])
+        yield runs
     finally:
-        servers.stop(proc)
+        for proc in reversed(started):
+            servers.stop(proc)
+
+
+def _start_pass(role: str, seed: dict, origin: str, work: Path) -> dict:
+    """One schemathesis pass as `role`, writing its output to files in `work`."""
+    config = work / "schemathesis.toml"
+    config.write_text(_config(seed))
+    headers = []
+    if role != "anonymous":
+        headers = ["-H", f"Authorization: Bearer {seed['tokens'][role]}"]
+    seed_args = ["--seed", SEED] if SEED else []
+    out, err = work / "stdout.txt", work / "stderr.txt"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        proc = subprocess.Popen(
+            [SCHEMATHESIS, "--no-color", "--config-file", str(config), "run",
+             f"{origin}/api/openapi.json", *headers, *seed_args,
+             "--checks", CHECKS, "--phases", "examples,coverage,fuzzing",
+             "--max-examples", EXAMPLES, "--workers", "2", "--generation-database", "none",
+             "--request-timeout", "30", "--output-truncate", "true"],
+            cwd=work, stdout=stdout, stderr=stderr,
+        )  # fmt: skip
+    return {"proc": proc, "stdout": out, "stderr": err}
 
 
 def _config(seed: dict) -> str:
@@ -70,27 +122,14 @@ def _config(seed: dict) -> str:
 
 
 @pytest.mark.hypothesis
-@pytest.mark.parametrize("role", ["anonymous", "member", "organiser"])
-def test_api_fuzz_finds_no_server_error_and_no_schema_break(api_server, role, tmp_path):
-    config = tmp_path / "schemathesis.toml"
-    config.write_text(_config(api_server["seed"]))
-    headers = []
-    if role != "anonymous":
-        headers = ["-H", f"Authorization: Bearer {api_server['seed']['tokens'][role]}"]
-    seed = ["--seed", SEED] if SEED else []
-    log_start = api_server["log"].stat().st_size
-    result = subprocess.run(
-        [SCHEMATHESIS, "--no-color", "--config-file", str(config), "run",
-         f"{api_server['origin']}/api/openapi.json", *headers, *seed,
-         "--checks", CHECKS, "--phases", "examples,coverage,fuzzing",
-         "--max-examples", EXAMPLES, "--workers", "2", "--generation-database", "none",
-         "--request-timeout", "30", "--output-truncate", "true"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    summary = result.stdout[result.stdout.rfind("SUMMARY") :]
+@pytest.mark.parametrize("role", ROLES)
+def test_api_fuzz_finds_no_server_error_and_no_schema_break(fuzz_runs, role):
+    run = fuzz_runs[role]
+    returncode = run["proc"].wait(timeout=600)
+    stdout = run["stdout"].read_text(errors="replace")
+    stderr = run["stderr"].read_text(errors="replace")
+    summary = stdout[stdout.rfind("SUMMARY") :]
     print(summary)  # the figures: operations, cases generated, failures
-    assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-2000:]
-    with api_server["log"].open("rb") as log_file:
-        log_file.seek(log_start)
-        log = log_file.read().decode(errors="replace")
+    assert returncode == 0, stdout[-12000:] + stderr[-2000:]
+    log = run["log"].read_bytes().decode(errors="replace")
     assert log.count(TRACEBACK) == 0, log[log.find(TRACEBACK) - 2000 :][:6000]

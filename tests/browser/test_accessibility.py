@@ -6,7 +6,6 @@ import pprint
 import pytest
 from playwright.sync_api import Page
 
-from meetups.demo import load_demo
 from tests.browser.a11y import audit
 
 # Each page with the status it must answer: an error page instead of the event would pass
@@ -30,11 +29,6 @@ def browser_context_args(browser_context_args):
     # axe is injected as an inline script, which the portal's CSP rightly blocks; the check
     # is about markup and colours, so only this test's browser ignores the CSP.
     return {**browser_context_args, "bypass_csp": True}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])

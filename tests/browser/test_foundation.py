@@ -3,13 +3,6 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from meetups.demo import load_demo
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
-
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_visitor_walks_home_event_talk_speaker(page: Page, live_server, demo, artifacts, width):

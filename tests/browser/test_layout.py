@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
-from meetups.demo import ORGANISER_EMAIL, load_demo
+from meetups.demo import ORGANISER_EMAIL
 from rsvp.models import Rsvp
 from tests import factories
 from tests.browser.a11y import axe_violations
@@ -78,11 +78,6 @@ CONTRAST_JS = """
   };
 })();
 """
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
 
 
 @pytest.fixture
