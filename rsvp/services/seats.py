@@ -13,6 +13,7 @@ from meetups.rules import can_view_event
 from members.rules import taking_part_prefetch
 from portal.errors import conflict, forbidden, invalid, not_found
 from portal.pagecache import page_cache_bump
+from portal.rawsql import Columns
 
 from .. import tasks
 from ..models import Rsvp, RsvpSettings, seats_going
@@ -59,18 +60,39 @@ def _own_rsvp_sql() -> str:
     )
 
 
+@cache
+def _locked_columns() -> tuple[Columns, Columns, str]:
+    """The event's and its settings' columns, and the statement that locks the event's row and
+    reads both. Written out: every seat change runs it with the lock queue waiting behind, and
+    the ORM took longer to build it than the database to answer."""
+    quote = connection.ops.quote_name
+    event, settings = Columns(Event, "e"), Columns(RsvpSettings, "s")
+    lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT {event.sql}, {settings.sql} FROM {quote(Event._meta.db_table)} e "  # noqa: S608
+        f"LEFT JOIN {quote(RsvpSettings._meta.db_table)} s "
+        f"ON s.{quote('event_id')} = e.{quote('id')} WHERE e.{quote('id')} = %s{lock}"
+    )
+    return event, settings, sql
+
+
 def _lock_event(event_id: int) -> Event:
     # Every seat-changing write takes this row lock first, so they queue per event and the
     # seat sum read next is current. Other events are unaffected.
     # The settings come along in the same query (the lock covers only the event row).
-    try:
-        return (
-            Event.objects.select_for_update(of=("self",))
-            .select_related("rsvp_settings")
-            .get(pk=event_id)
-        )
-    except Event.DoesNotExist:
-        raise not_found("No such event.") from None
+    event_columns, settings_columns, sql = _locked_columns()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise not_found("No such event.")
+    event = event_columns.instance(row[: len(event_columns)])
+    settings = row[len(event_columns) :]
+    if settings[0] is None:  # no row: known to be missing, as select_related would leave it
+        Event.rsvp_settings.related.set_cached_value(event, None)
+    else:
+        event.rsvp_settings = settings_columns.instance(settings)
+    return event
 
 
 def _seats_taken(event_id: int) -> int:
