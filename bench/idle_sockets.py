@@ -12,13 +12,22 @@ The same run does it first against bench/bare_broadcast_app.py (the baseline: a 
 
 - connect: server CPU per new socket (the first N connects, the hub's snapshots warm);
 - memory: the server's resident set (VmRSS) before the sockets and after, and per socket;
-- heartbeat CPU: every socket sends the live page's heartbeat (`{"type": "heartbeat", ...}`
-  as the htmx ws extension sends it) every LIVE_HEARTBEAT_SECONDS (25), each at its own
-  phase, and daphne pings sockets idle for its --ping-interval as in production (answered by
-  the client: servers.PING_FLAGS, 60 s, so none of these; the --before column runs with
-  daphne's default, 20 s, as production did before, so each socket got a ping between two
-  heartbeats); the server's CPU time over --quiet-seconds divided by the wall time, as % of
-  one core;
+- idle CPU: the server's CPU over --idle-seconds with every socket open and silent (daphne's
+  once-a-second and every-2-s sweeps over all connections, the hub's presence ticks, the
+  event loop), as % of one core, 5 s after the memory reading (the connects' last "online
+  now" push out of the way). Keep the connects, those 8 s and the window under daphne's
+  --ping-interval (60 s), or the window also holds a ping and pong per socket;
+- heartbeat CPU: every socket sends the live page's heartbeat (HEARTBEAT below, as the htmx
+  ws extension sends it) every --heartbeat-seconds (LIVE_HEARTBEAT_SECONDS, 50; for the
+  --before column --before-heartbeat-seconds, 25), each at its own phase, and daphne pings
+  sockets idle for its --ping-interval as in production (answered by the client:
+  servers.PING_FLAGS, 60 s, so none of these; the --before column runs with daphne's
+  default, 20 s, as production did before the second pass, unless --before-ping flags); the
+  server's CPU time over --quiet-seconds divided by the wall time, as % of one core; and
+  the server CPU per heartbeat: that window's CPU beyond the idle window's rate, over the
+  heartbeats sent. A heartbeat costs less the more of them arrive a second (one wake of the
+  event loop reads several sockets), so a smaller room stands in for a bigger one at the
+  same rate: 10,000 screens every 50 s send what 2,000 send every 10 s (200 a second);
 - drop: every socket dropped at once with the server staying up (a Wi-Fi blip, a proxy
   restarting); every screen reconnects with the page's delay (below); the time until all
   have the current state, and the server's CPU per reconnect (so how many one core takes);
@@ -66,6 +75,9 @@ HEARTBEAT = json.dumps(
         },
     }
 ).encode()
+# The same as bare JSON (20 bytes, not 189): measured in the third pass, no difference in
+# server CPU per heartbeat (`--heartbeat-body compact`; docs/benchmarks.md).
+COMPACT_HEARTBEAT = b'{"type":"heartbeat"}'
 OP_TEXT = 0x1
 SOCKETS_PER_ADDRESS = 12000
 
@@ -154,9 +166,9 @@ class Screen:
             except (OSError, ConnectionError, TimeoutError):
                 retry += 1
 
-    def heartbeat(self) -> None:
+    def heartbeat(self, body: bytes = HEARTBEAT) -> None:
         if self.ws and not self.ws.transport.is_closing():
-            self.ws.transport.write(masked(HEARTBEAT))
+            self.ws.transport.write(masked(body))
 
 
 def start_server(
@@ -234,8 +246,18 @@ async def wait_states(screens: list[Screen], timeout: float) -> int:
     return sum(1 for s in screens if s.state_at is None)
 
 
-async def quiet_window(screens: list[Screen], pid: int, seconds: float, interval: float):
-    """Heartbeats at the production interval, each screen at its own phase; server CPU %."""
+async def idle_window(pid: int, seconds: float) -> float:
+    """Every socket open and silent: the server's CPU as % of a core."""
+    cpu0, t0 = cpu_seconds([pid]), time.monotonic()
+    await asyncio.sleep(seconds)
+    return 100 * (cpu_seconds([pid]) - cpu0) / (time.monotonic() - t0)
+
+
+async def quiet_window(
+    screens: list[Screen], pid: int, seconds: float, interval: float, body: bytes
+) -> tuple[float, float, int]:
+    """Heartbeats every `interval`, each screen at its own phase: (server CPU % of a core,
+    heartbeats a second, heartbeats sent)."""
     n = len(screens)
     tick = 0.05
     per_tick = n * tick / interval
@@ -246,16 +268,23 @@ async def quiet_window(screens: list[Screen], pid: int, seconds: float, interval
     while time.monotonic() - t0 < seconds:
         owed += per_tick
         while owed >= 1:
-            screens[i % n].heartbeat()
+            screens[i % n].heartbeat(body)
             i, owed, sent = i + 1, owed - 1, sent + 1
         next_at += tick
         await asyncio.sleep(max(0, next_at - time.monotonic()))
     wall = time.monotonic() - t0
-    return 100 * (cpu_seconds([pid]) - cpu0) / wall, sent / wall
+    return 100 * (cpu_seconds([pid]) - cpu0) / wall, sent / wall, sent
 
 
 async def measure(app: str, label: str, args, env: dict, work: Path, path: str) -> dict:
-    ping = label != "before"
+    ping = label != "before" or args.before_ping == "flags"
+    interval = args.before_heartbeat_seconds if label == "before" else args.heartbeat_seconds
+    body = HEARTBEAT if args.heartbeat_body == "page" else COMPACT_HEARTBEAT
+    # The hub closes a socket silent for its TTL (4408): three intervals, as in settings, and
+    # never less than the production TTL (a short --heartbeat-seconds to count many
+    # heartbeats must not close the sockets during the connects and the idle window).
+    env = {**env, "LIVE_HEARTBEAT_SECONDS": str(int(interval)),
+           "LIVE_PRESENCE_TTL_SECONDS": str(3 * max(interval, 50))}  # fmt: skip
     proc = start_server(app, env=env, cpu=args.server_cpu, log=work / f"{label}.log", ping=ping)
     port = proc.port
     origin = f"http://127.0.0.1:{port}"
@@ -270,17 +299,26 @@ async def measure(app: str, label: str, args, env: dict, work: Path, path: str) 
         connect_ms = 1000 * (cpu_seconds([proc.pid]) - cpu0) / args.sockets
         await asyncio.sleep(3)
         rss1 = rss_mb(proc.pid)
-        heartbeat_pct, hb_rate = await quiet_window(
-            screens, proc.pid, args.quiet_seconds, args.heartbeat_seconds
+        # The last "online now" push of the connects (LIVE_ONLINE_PUSH_SECONDS, 5 s, after
+        # the one before) goes out before the idle window, not inside it.
+        await asyncio.sleep(5)
+        idle_pct = await idle_window(proc.pid, args.idle_seconds)
+        heartbeat_pct, hb_rate, sent = await quiet_window(
+            screens, proc.pid, args.quiet_seconds, interval, body
         )
+        # CPU per heartbeat: the window's CPU beyond the idle rate, per heartbeat sent.
+        wall = sent / hb_rate if hb_rate else float("nan")
+        per_heartbeat_ms = 10 * (heartbeat_pct - idle_pct) * wall / sent if sent else float("nan")
         result = {
             "app": label, "sockets": args.sockets, "rss_before_mb": rss0, "rss_mb": rss1,
             "per_socket_kib": 1024 * (rss1 - rss0) / args.sockets,
             "connect_cpu_ms": connect_ms, "connect_wall_s": connect_s,
-            "heartbeat_core_pct": heartbeat_pct, "heartbeats_per_s": hb_rate,
+            "idle_core_pct": idle_pct, "heartbeat_core_pct": heartbeat_pct,
+            "heartbeats_per_s": hb_rate, "heartbeat_interval_s": interval,
+            "heartbeat_bytes": len(body), "heartbeat_cpu_ms": per_heartbeat_ms,
             "no_state_after_connect": missing, "refused_handshakes": refused,
         }  # fmt: skip
-        if label != "bare":
+        if label != "bare" and not args.skip_storm:
             result |= await drop(screens, proc, args)
             await asyncio.sleep(3)
             result |= await storm(screens, proc, args, env, work, label, ping)
@@ -383,16 +421,22 @@ async def bench(args) -> list[dict]:
 
 def report(results: list[dict], args) -> None:
     print(
-        f"\n{args.sockets:,} sockets, heartbeat every {args.heartbeat_seconds} s, quiet "
-        f"window {args.quiet_seconds} s, load average {os.getloadavg()[0]:.2f}"
+        f"\n{args.sockets:,} sockets, idle window {args.idle_seconds} s, heartbeat window "
+        f"{args.quiet_seconds} s, load average {args.load_at_start:.2f} at the start, "
+        f"{os.getloadavg()[0]:.2f} at the end"
     )
     for r in results:
         print(
             f"{r['app']:<7} RSS {r['rss_before_mb']:.0f} -> {r['rss_mb']:.0f} MB "
             f"({r['per_socket_kib']:.1f} KiB/socket) | connect {r['connect_cpu_ms']:.2f} ms "
-            f"server CPU/socket ({r['connect_wall_s']:.1f} s for all) | heartbeat CPU "
-            f"{r['heartbeat_core_pct']:.2f}% of a core at {r['heartbeats_per_s']:.0f} "
-            f"heartbeats/s; {r['refused_handshakes']} handshakes refused on the way"
+            f"server CPU/socket ({r['connect_wall_s']:.1f} s for all); "
+            f"{r['refused_handshakes']} handshakes refused on the way"
+        )
+        print(
+            f"        idle CPU {r['idle_core_pct']:.2f}% of a core | heartbeat CPU "
+            f"{r['heartbeat_core_pct']:.2f}% at {r['heartbeats_per_s']:.0f} heartbeats/s "
+            f"(every {r['heartbeat_interval_s']:g} s, {r['heartbeat_bytes']} bytes), "
+            f"{r['heartbeat_cpu_ms']:.3f} ms server CPU per heartbeat"
         )
         if "drop_all_state_s" in r:
             print(
@@ -417,12 +461,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sockets", type=int, default=10_000)
     parser.add_argument("--quiet-seconds", type=float, default=50)
-    parser.add_argument("--heartbeat-seconds", type=float, default=25)
+    parser.add_argument("--idle-seconds", type=float, default=20)
+    parser.add_argument(
+        "--heartbeat-seconds", type=float, default=50, help="LIVE_HEARTBEAT_SECONDS"
+    )
+    parser.add_argument(
+        "--before-heartbeat-seconds", type=float, default=25, help="the --before column's"
+    )
+    parser.add_argument(
+        "--before-ping", choices=("defaults", "flags"), default="defaults",
+        help="the --before column's daphne: its default ping (20 s, before the second pass) "
+        "or servers.PING_FLAGS (a --before from the second pass on)",
+    )  # fmt: skip
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--storm-timeout", type=float, default=120)
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
     parser.add_argument("--skip-bare", action="store_true")
+    parser.add_argument(
+        "--skip-storm", action="store_true", help="memory, connect, idle and heartbeats only"
+    )
+    parser.add_argument(
+        "--heartbeat-body", choices=("page", "compact"), default="page",
+        help="compact: every column sends COMPACT_HEARTBEAT instead of the page's",
+    )  # fmt: skip
     parser.add_argument(
         "--before", metavar="DIR", help="also run the portal from this checkout, as 'before'"
     )
@@ -432,6 +494,7 @@ def main() -> None:
     raise_fd_limit(args.sockets * 2 + 200)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.client_cpu})
+    args.load_at_start = os.getloadavg()[0]
     report(asyncio.run(bench(args)), args)
 
 

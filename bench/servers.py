@@ -23,7 +23,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DAPHNE = str(ROOT / ".venv" / "bin" / "daphne")
 # Above LIVE_MAX_FRAME_BYTES, so oversized client frames reach the consumer (close 4009).
 WS_MAX_MESSAGE = 65536
-# One keep-alive, not two: live screens send their heartbeat every LIVE_HEARTBEAT_SECONDS (25)
+# One keep-alive, not two: live screens send their heartbeat every LIVE_HEARTBEAT_SECONDS (50)
 # and daphne counts any frame as activity, so it pings only a socket silent for a minute (as
 # in deploy/ and the Makefile; its default, 20 s, pinged every screen between heartbeats).
 PING_FLAGS = ["--ping-interval", "60", "--ping-timeout", "30"]

@@ -250,7 +250,7 @@ def supervisord_conf(
                     "--proxy-headers",
                     "--websocket-max-message-size",
                     WS_MAX_MESSAGE,
-                    # Screens' heartbeats (25 s) keep their sockets alive; daphne pings only
+                    # Screens' heartbeats (50 s) keep their sockets alive; daphne pings only
                     # one silent for a minute (its default pinged each between heartbeats).
                     "--ping-interval",
                     "60",

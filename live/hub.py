@@ -363,7 +363,7 @@ class Hub:
                 logger.exception("live hub: presence tick failed")
 
     async def presence_tick(self) -> None:
-        ttl = _setting("LIVE_PRESENCE_TTL_SECONDS", 75)
+        ttl = _setting("LIVE_PRESENCE_TTL_SECONDS", 150)
         now = time.monotonic()
         self.online_due = None
         for event_id in list(self.by_event.keys() | self.online_shown.keys()):

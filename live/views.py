@@ -89,7 +89,7 @@ def _page_context(request: HttpRequest, event: Event, *, view: str = "live") -> 
         "my_votes": selectors.question_ids_voted(user=request.user, event_id=event.pk),
         "ws_url": _ws_url(event, talk, sort, view, following),
         "running": selectors.event_is_running(event=event),
-        "heartbeat_seconds": int(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 25)),
+        "heartbeat_seconds": settings.LIVE_HEARTBEAT_SECONDS,
         **room_poll_context(request, event, moderator=moderator),
     }
 

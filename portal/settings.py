@@ -392,8 +392,8 @@ RATELIMIT_FAIL_OPEN = True
 # Live mode (live/): presence heartbeats and expiry, frame limits, Q&A rate limits.
 # Browsers send a heartbeat every LIVE_HEARTBEAT_SECONDS; a socket silent for the TTL is closed
 # and stops counting as "online now" (background tabs may throttle timers to once a minute).
-LIVE_HEARTBEAT_SECONDS = int(os.environ.get("LIVE_HEARTBEAT_SECONDS", "25"))
-LIVE_PRESENCE_TTL_SECONDS = float(os.environ.get("LIVE_PRESENCE_TTL_SECONDS", "75"))
+LIVE_HEARTBEAT_SECONDS = int(os.environ.get("LIVE_HEARTBEAT_SECONDS", "50"))
+LIVE_PRESENCE_TTL_SECONDS = float(os.environ.get("LIVE_PRESENCE_TTL_SECONDS", "150"))
 LIVE_PRESENCE_TICK_SECONDS = float(os.environ.get("LIVE_PRESENCE_TICK_SECONDS", "2"))
 # "Online now" is pushed to a room's screens at most once per this many seconds (live/hub.py):
 # while a room reconnects its count changes every tick. Off in tests, which expect each change.

@@ -79,5 +79,5 @@ def event_live(context, event) -> dict:
     listens = not selectors.qa_is_read_only(event=event) and (live_now or soon)
     panel = _panel(context, event, live_now, "event")
     panel["ws_url"] = f"/ws/events/{event.pk}/live/?view=event" if listens else ""
-    panel["heartbeat_seconds"] = int(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 25))
+    panel["heartbeat_seconds"] = settings.LIVE_HEARTBEAT_SECONDS
     return panel

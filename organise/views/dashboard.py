@@ -82,7 +82,7 @@ def _qa_context(reads: _Reads) -> dict:
         "my_votes": live_selectors.question_ids_voted(user=request.user, event_id=event.pk),
         "sort": "top",
         "ws_url": f"/ws/events/{event.pk}/live/?{ws_query}",
-        "heartbeat_seconds": int(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 25)),
+        "heartbeat_seconds": settings.LIVE_HEARTBEAT_SECONDS,
         "question_counts": reads.question_counts(),
     }
 
