@@ -1,15 +1,15 @@
 """Writes for portal-wide records (API tokens)."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from .models import ApiToken, hash_token
+from .rawsql import Columns
 
 MAX_TOKENS_PER_USER = 10
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -35,37 +35,34 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> bool:
 
 
 @cache
-def _token_user_sql() -> str:
-    """The active user a token hash belongs to, with the token's id and last use. Written out:
-    it runs on every API request with a token, and the ORM took longer to build the join than
-    the database to answer it. SQL that SQLite and PostgreSQL both take."""
+def _token_and_user() -> tuple[Columns, Columns, str]:
+    """A token by its hash (unique) with its user, if active. Written out: it runs on every API
+    request with a token, and the ORM took longer to build the join than the database to
+    answer it."""
     quote = connection.ops.quote_name
     user_model = get_user_model()
-    columns = ", ".join(f"u.{quote(f.column)}" for f in user_model._meta.concrete_fields)
-    # Identifiers from the models, values as parameters.
-    return (
-        f"SELECT {columns}, t.{quote('id')} AS {quote('token_id')}, "  # noqa: S608
-        f"t.{quote('last_used_at')} AS {quote('token_last_used_at')} "
-        f"FROM {quote(user_model._meta.db_table)} u "
-        f"INNER JOIN {quote(ApiToken._meta.db_table)} t ON t.{quote('user_id')} = u.{quote('id')} "
+    token, user = Columns(ApiToken, "t"), Columns(user_model, "u")
+    sql = (
+        f"SELECT {token.sql}, {user.sql} FROM {quote(ApiToken._meta.db_table)} t "  # noqa: S608
+        f"INNER JOIN {quote(user_model._meta.db_table)} u "
+        f"ON u.{quote('id')} = t.{quote('user_id')} "
         f"WHERE t.{quote('token_hash')} = %s AND u.{quote('is_active')} = %s"
     )
+    return token, user, sql
 
 
 def api_token_authenticate(*, raw: str) -> AbstractBaseUser | None:
-    rows = get_user_model().objects.raw(_token_user_sql(), [hash_token(raw), True])
-    user = next(iter(rows), None)  # the hash is unique: one row at most
-    if user is None:
+    token_columns, user_columns, sql = _token_and_user()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hash_token(raw), True])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    token = token_columns.instance(row[: len(token_columns)])
+    user = user_columns.instance(row[len(token_columns) :])
     # "Last used" to the minute is what the profile page shows; writing it on every call would
     # add an UPDATE to every API request (and to every RSVP of a rush).
     now = timezone.now()
-    last_used = user.token_last_used_at
-    if isinstance(last_used, str):
-        last_used = parse_datetime(last_used)
-    if last_used is not None and timezone.is_naive(last_used):
-        # SQLite hands back a column outside the model as stored: UTC, without the zone.
-        last_used = last_used.replace(tzinfo=UTC)
-    if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return user

@@ -1,0 +1,59 @@
+"""portal.rawsql: rows of written-out SQL become the instances the ORM would have loaded."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from meetups.models import Event
+from portal.rawsql import Columns
+from rsvp.models import RsvpSettings
+from rsvp.services.seats import _lock_event
+from tests.factories import make_event
+
+
+def _row(columns: Columns, table: str, pk: int) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns.sql} FROM {table} e WHERE e.id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()
+
+
+@pytest.mark.django_db
+def test_an_instance_from_a_row_equals_the_one_the_orm_loads_field_by_field():
+    """Breaks if a converter is skipped: SQLite hands datetimes back naive (or as text), the
+    ORM makes them aware; a mismatch also fails on a column out of `_meta` order."""
+    event = make_event()
+    columns = Columns(Event, "e")
+    loaded = columns.instance(_row(columns, Event._meta.db_table, event.pk))
+    expected = Event.objects.get(pk=event.pk)
+    for field in Event._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+    assert loaded.starts_at.tzinfo is not None
+    assert loaded._state.adding is False
+    assert loaded._state.db == "default"
+
+
+@pytest.mark.django_db
+def test_the_locked_event_knows_it_has_no_settings_without_another_query():
+    """Breaks if a missing settings row is left unknown: `rsvp_settings_get` would then ask the
+    database again, under the event's lock."""
+    event = make_event()
+    locked = _lock_event(event.pk)
+    with CaptureQueriesContext(connection) as queries, pytest.raises(RsvpSettings.DoesNotExist):
+        locked.rsvp_settings  # noqa: B018
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_the_locked_event_carries_its_settings_as_saved():
+    event = make_event()
+    saved = RsvpSettings.objects.create(event=event, guests_allowed=2, opens_at=event.starts_at)
+    locked = _lock_event(event.pk)
+    with CaptureQueriesContext(connection) as queries:
+        settings = locked.rsvp_settings
+    assert len(queries) == 0
+    assert (settings.pk, settings.guests_allowed, settings.opens_at) == (
+        saved.pk,
+        2,
+        event.starts_at,
+    )
+    assert settings.event is locked
