@@ -132,8 +132,8 @@ def poll_open(*, poll: Poll, user: AbstractBaseUser) -> Poll:
         others = Poll.objects.filter(
             event_id=poll.event_id, talk_id=poll.talk_id, status=Poll.Status.OPEN
         )
+        where = "this talk" if poll.talk_id else "the whole event"
         if others.exists():
-            where = "this talk" if poll.talk_id else "the whole event"
             raise conflict(f"Another poll for {where} is open: close it first.")
         poll.status = Poll.Status.OPEN
         poll.opened_at = timezone.now()
@@ -141,7 +141,8 @@ def poll_open(*, poll: Poll, user: AbstractBaseUser) -> Poll:
             with transaction.atomic():
                 poll.save(update_fields=["status", "opened_at"])
         except IntegrityError:
-            raise conflict("Another poll for this talk is open: close it first.") from None
+            # It opened between the check and the write: the same refusal.
+            raise conflict(f"Another poll for {where} is open: close it first.") from None
         _announce(poll)
     return poll
 

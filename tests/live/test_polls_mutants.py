@@ -5,16 +5,19 @@ poll, and the vote's reads.
 
 Each test names the break it guards; each was checked against the mutant it was written for."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from live import polls
 from live.models import (
     POLL_MAX_OPTIONS,
     POLL_OPTION_MAX_LENGTH,
+    POLL_QUESTION_MAX_LENGTH,
     Poll,
     PollBallot,
 )
@@ -22,7 +25,7 @@ from meetups.models import Event
 from members.models import Membership
 from members.services import member_ban
 from portal.errors import Kind, ServiceError
-from tests.factories import make_event, make_speaker, make_user
+from tests.factories import make_event, make_speaker, make_talk, make_user
 from tests.live.conftest import run, signed_in
 from tests.live.helpers import committed, communicator, live_process, next_frame, ws_path
 
@@ -295,4 +298,218 @@ def test_every_refusal_of_the_options_names_the_options_field(running_event, org
     assert _refusal(_prepare, event=running_event, user=organiser, options=options)[::2] == (
         Kind.INVALID,
         "options",
+    )
+
+
+# -- the rewrite (lean vote, one upsert): reviewed at live/polls.py sha1 b6a37903 ----------------
+
+
+def test_answering_a_prepared_copy_of_a_poll_deleted_since_is_no_such_poll(
+    running_event, organiser, member
+):
+    """Breaks: the message of the refusal when the re-read of a draft copy finds nothing."""
+    poll = _prepare(running_event, organiser)
+    Poll.objects.filter(pk=poll.pk).delete()
+
+    assert _refusal(polls.poll_vote, poll=poll, user=member, option_ids=[1]) == (
+        Kind.NOT_FOUND,
+        "No such poll.",
+        None,
+    )
+
+
+def test_answering_an_open_copy_of_a_poll_deleted_since_is_no_such_poll(
+    running_event, organiser, member
+):
+    """Breaks: the message of the refusal when the write's re-read finds the poll gone."""
+    poll = _opened(running_event, organiser)
+    yes = poll.options.get(text="Yes").pk
+    Poll.objects.filter(pk=poll.pk).delete()
+
+    assert _refusal(polls.poll_vote, poll=poll, user=member, option_ids=[yes]) == (
+        Kind.NOT_FOUND,
+        "No such poll.",
+        None,
+    )
+    assert PollBallot.objects.count() == 0
+
+
+def test_a_member_answering_after_the_event_went_back_to_draft_is_told_no_such_poll(
+    running_event, organiser, member
+):
+    """Breaks: the message of the refusal when the event, read again in the write, is one the
+    member may no longer see."""
+    poll = _opened(running_event, organiser)
+    yes = poll.options.get(text="Yes").pk
+    Event.objects.filter(pk=running_event.pk).update(status=Event.Status.DRAFT)
+
+    assert _refusal(polls.poll_vote, poll=poll, user=member, option_ids=[yes]) == (
+        Kind.NOT_FOUND,
+        "No such poll.",
+        None,
+    )
+    assert PollBallot.objects.count() == 0
+
+
+def test_an_organiser_answering_a_poll_read_after_its_event_went_to_draft_is_told_it_closed(
+    running_event, organiser
+):
+    """Breaks: who may see the event asked about no one before the write (a draft is its
+    organisers' to see: they are told the poll closed, not that there is no such poll)."""
+    opened = _opened(running_event, organiser)
+    Event.objects.filter(pk=running_event.pk).update(status=Event.Status.DRAFT)
+    poll = Poll.objects.select_related("event__group", "talk").get(pk=opened.pk)
+
+    assert _refusal(
+        polls.poll_vote, poll=poll, user=organiser, option_ids=[poll.options.first().pk]
+    ) == (Kind.CONFLICT, "This poll has closed.", None)
+
+
+def test_answering_a_closed_poll_is_refused_before_the_write(
+    running_event, organiser, member, django_assert_num_queries
+):
+    """Breaks: the message of the refusal, or the closed poll let through to the write's
+    transaction and its re-read (the refusal then costs more queries)."""
+    poll = _opened(running_event, organiser)
+    poll = polls.poll_close(poll=poll, user=organiser)
+    poll = Poll.objects.select_related("event__group", "talk").get(pk=poll.pk)
+    yes = poll.options.get(text="Yes").pk
+
+    with django_assert_num_queries(QUERIES_TO_REFUSE_A_CLOSED_POLL):
+        refusal = _refusal(polls.poll_vote, poll=poll, user=member, option_ids=[yes])
+
+    assert refusal == (Kind.CONFLICT, "This poll has closed.", None)
+
+
+# At the run: the rules' reads only (who may see and take part), no transaction.
+QUERIES_TO_REFUSE_A_CLOSED_POLL = 2
+
+
+def test_answering_with_a_copy_read_while_prepared_reads_the_poll_with_its_event_once(
+    running_event, talk, organiser, member, django_assert_num_queries
+):
+    """Breaks: the poll read again (a copy that said draft) without its event and group: the
+    rules then read them, a query more each."""
+    prepared = _prepare(running_event, organiser, talk=talk)
+    yes = prepared.options.get(text="Yes").pk
+    polls.poll_open(poll=Poll.objects.get(pk=prepared.pk), user=organiser)
+    polls.poll_vote(poll=Poll.objects.get(pk=prepared.pk), user=member, option_ids=[yes])
+    copy = Poll.objects.get(pk=prepared.pk)
+    copy.status = Poll.Status.DRAFT  # as read before it opened
+
+    with django_assert_num_queries(QUERIES_TO_ANSWER_FROM_A_PREPARED_COPY):
+        polls.poll_vote(poll=copy, user=member, option_ids=[yes])
+
+
+QUERIES_TO_ANSWER_FROM_A_PREPARED_COPY = 9
+
+
+# -- preparing: the refusals of the question, kind and results ----------------------------------
+
+
+def test_preparing_a_poll_for_another_events_talk_is_no_such_talk(running_event, group, organiser):
+    """Breaks: the message of the refusal (a talk id of another event in the form or API)."""
+    elsewhere = make_event(group=group, title="Elsewhere")
+    their_talk = make_talk(event=elsewhere, title="Theirs", slug="theirs")
+
+    assert _refusal(_prepare, event=running_event, user=organiser, talk=their_talk) == (
+        Kind.NOT_FOUND,
+        "No such talk at this event.",
+        None,
+    )
+    assert Poll.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "refusal"),
+    [
+        ({"question": " \t "}, ("Write the question first.", "question")),
+        (
+            {"question": "x" * (POLL_QUESTION_MAX_LENGTH + 1)},
+            (f"Keep the question to {POLL_QUESTION_MAX_LENGTH} characters.", "question"),
+        ),
+        ({"kind": "ranked"}, ("Choose one answer or several.", "kind")),
+        ({"results": "never"}, ("Choose when the results show.", "results")),
+    ],
+)
+def test_every_refusal_of_a_prepared_poll_says_what_and_where(
+    running_event, organiser, fields, refusal
+):
+    """Breaks: the message or the field of a refusal (the form and the API body put the message
+    by its field)."""
+    given = {"question": "Ready?", "options": ["Yes", "No"]} | fields
+
+    assert _refusal(polls.poll_create, event=running_event, talk=None, user=organiser, **given) == (
+        Kind.INVALID,
+        *refusal,
+    )
+    assert Poll.objects.count() == 0
+
+
+def test_a_question_of_exactly_the_longest_length_is_kept(running_event, organiser):
+    """Breaks: the question's upper bound excluded (`>=` for `>`)."""
+    question = "?" + "x" * (POLL_QUESTION_MAX_LENGTH - 1)
+
+    polls.poll_create(
+        event=running_event, talk=None, user=organiser, question=question, options=["Yes", "No"]
+    )
+
+    assert Poll.objects.values_list("question", flat=True).get() == question
+
+
+# -- opening while another request opens a poll of the same talk -------------------------------
+
+
+@contextmanager
+def _just_before(statement: str, table: str, action):
+    """Run `action` once, right before the first SQL statement that starts with `statement` and
+    names `table`: another request committing between this one's check and its write."""
+    fired = []
+
+    def wrapper(execute, sql, params, many, context):
+        if not fired and sql.lstrip().startswith(statement) and table in sql:
+            fired.append(True)
+            action()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield fired
+
+
+def test_opening_as_another_poll_of_the_talk_opens_says_to_close_it_first(
+    running_event, talk, organiser
+):
+    """Breaks: the message of the refusal when the database's one-open-poll-per-talk
+    constraint, not the check before it, stops the second poll."""
+    poll = _prepare(running_event, organiser, talk=talk)
+    theirs = _prepare(running_event, organiser, talk=talk, options=("Red", "Blue"))
+
+    def other_request():
+        Poll.objects.filter(pk=theirs.pk).update(status="open", opened_at=timezone.now())
+
+    with _just_before("UPDATE", Poll._meta.db_table, other_request) as fired:
+        refusal = _refusal(polls.poll_open, poll=poll, user=organiser)
+
+    assert fired == [True]
+    assert refusal == (Kind.CONFLICT, "Another poll for this talk is open: close it first.", None)
+    # Both requests share this test's connection: the refusal rolled back the other's write too.
+    assert Poll.objects.values_list("status", "opened_at").get(pk=poll.pk) == ("draft", None)
+
+
+def test_opening_as_another_event_wide_poll_opens_says_the_whole_event(running_event, organiser):
+    """The race of the test above for an event-wide poll: the message names the event, as the
+    check before the write does (found by the mutation review: it said "this talk")."""
+    poll = _prepare(running_event, organiser)
+    theirs = _prepare(running_event, organiser, options=("Red", "Blue"))
+
+    def other_request():
+        Poll.objects.filter(pk=theirs.pk).update(status="open", opened_at=timezone.now())
+
+    with _just_before("UPDATE", Poll._meta.db_table, other_request):
+        refusal = _refusal(polls.poll_open, poll=poll, user=organiser)
+
+    assert refusal == (
+        Kind.CONFLICT,
+        "Another poll for the whole event is open: close it first.",
+        None,
     )
