@@ -6,8 +6,9 @@ sync middleware hook and again for the view: about twenty hops a request here. U
 (500 RSVPs at once) that is 500 threads fighting the event loop for the GIL on two cores, and
 a two-query GET falls to ~70 requests a second (docs/benchmarks.md, "RSVP rush").
 
-Every view and middleware of the portal is sync, so this handler runs the whole sync chain in
-one hop, on one of a fixed number of long-lived threads per process; requests beyond that wait
+Every view and middleware of the portal is sync, so this handler runs the whole sync chain, and
+the request signals around it, in one hop, on one of a fixed number of long-lived threads per
+process; requests beyond that wait
 their turn on the event loop, where waiting is cheap. Each thread keeps its database
 connection between requests, as under gunicorn's threaded workers. Websockets do not pass
 through here (Channels routes them to the consumers).
@@ -19,11 +20,15 @@ event loop before the request takes a thread, so a slow upload does not hold one
 import asyncio
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
-from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse
+from django.urls import set_script_prefix
 
 from . import limits
 
@@ -38,6 +43,10 @@ class _BodyAlreadyRead:
     async def __call__(self):
         # After the body, Django only listens for the client going away.
         return await self.receive()
+
+
+class _Sent(Exception):
+    """The response went out: ends the task group listening for a disconnect."""
 
 
 class ThreadPoolASGIHandler(ASGIHandler):
@@ -83,14 +92,46 @@ class ThreadPoolASGIHandler(ASGIHandler):
         finally:
             free.put_nowait(executor)
 
+    async def handle(self, scope, receive, send):
+        """Django's `ASGIHandler.handle` with one hop to the thread instead of three: the
+        request_started signal, the request, the response and (for a response already in
+        memory) its close, which sends request_finished, all in one call. Each hop costs a
+        thread wake-up and one of the event loop, for every request."""
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        with closing(body_file):
+            set_script_prefix(get_script_prefix(scope))
+            respond = sync_to_async(self._respond, thread_sensitive=True)
+            response = await respond(scope, body_file)
+            try:
+                async with asyncio.TaskGroup() as tasks:
+                    tasks.create_task(self.listen_for_disconnect(receive))
+                    await self.send_response(response, send)
+                    raise _Sent
+            except* (_Sent, RequestAborted):
+                pass
+            if response.streaming:
+                await sync_to_async(response.close)()
+
+    def _respond(self, scope, body_file):
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+        response._handler_class = self.__class__
+        if isinstance(response, FileResponse):
+            response.block_size = self.chunk_size  # the server chunks; fewer, larger parts
+        if not response.streaming:
+            response.close()  # its content is in memory: request_finished now, in this hop
+        return response
+
     async def read_body(self, receive):
         # handle() asks again for the body; it was read (and bounded) in __call__.
         if isinstance(receive, _BodyAlreadyRead):
             return receive.body_file
         return await super().read_body(receive)
-
-    async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
     def _free_threads_of_this_loop(self) -> asyncio.Queue:
         loop = asyncio.get_running_loop()

@@ -3,10 +3,14 @@
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.testing import HttpCommunicator
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.http import StreamingHttpResponse
+from django.test import override_settings
+from django.urls import path
 
 from portal.asgi_http import ThreadPoolASGIHandler
 
@@ -74,3 +78,84 @@ def test_a_refused_request_leaves_its_thread_serving():
 def test_at_least_one_thread():
     with pytest.raises(ValueError):
         ThreadPoolASGIHandler(threads=0)
+
+
+def _streamed(request):
+    async def parts():
+        yield b"first "
+        yield b"second"
+
+    return StreamingHttpResponse(parts())
+
+
+urlpatterns = [path("streamed/", _streamed)]
+
+
+async def _response(app, path: str) -> dict:
+    """Status and whole body, however many parts it came in (the channels communicator wants
+    a body in every part; the ASGI spec and Django's streaming end do not)."""
+    communicator = _get(app, path)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(10)
+    body = b""
+    while True:
+        part = await communicator.receive_output(10)
+        body += part.get("body", b"")
+        if not part.get("more_body"):
+            break
+    await communicator.wait(10)
+    return {"status": start["status"], "body": body}
+
+
+def _signals_seen(paths: list[str]) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Serve `paths` one after another; the responses and (signal, thread) in order."""
+    handler = ThreadPoolASGIHandler(threads=1)
+    seen: list[tuple[str, str]] = []
+
+    def started(**kwargs):
+        seen.append(("started", threading.current_thread().name))
+
+    def finished(**kwargs):
+        seen.append(("finished", threading.current_thread().name))
+
+    async def serve():
+        return [await _response(handler, p) for p in paths]
+
+    request_started.connect(started)
+    request_finished.connect(finished)
+    try:
+        responses = asyncio.run(serve())
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
+    return responses, seen
+
+
+def test_a_response_in_memory_starts_and_finishes_in_its_one_call_to_the_thread(monkeypatch):
+    """Breaks if the handler hops to the thread more than once a request (Django's own
+    `handle` makes three: request_started, the response, its close), or sends either signal
+    twice."""
+    hops = []
+    submit = ThreadPoolExecutor.submit
+
+    def counted(executor, *args, **kwargs):
+        if executor._thread_name_prefix.startswith("http-"):
+            hops.append(executor._thread_name_prefix)
+        return submit(executor, *args, **kwargs)
+
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", counted)
+    responses, seen = _signals_seen(["/api/events", "/no/such/page/"])
+    assert [r["status"] for r in responses] == [200, 404]
+    assert [signal for signal, _ in seen] == ["started", "finished"] * 2
+    assert {thread.split("_")[0] for _, thread in seen} == {"http-0"}
+    assert hops == ["http-0"] * 2
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_streamed_response_finishes_after_its_last_part_is_sent():
+    """Breaks if a streaming response is closed before it is sent (its iterator may hold a
+    file or a cursor) or not closed at all."""
+    responses, seen = _signals_seen(["/streamed/"])
+    assert responses[0]["status"] == 200
+    assert responses[0]["body"] == b"first second"
+    assert [signal for signal, _ in seen] == ["started", "finished"]
