@@ -24,6 +24,7 @@ are not: on a machine shared with other work). Not a test.
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import secrets
@@ -200,8 +201,14 @@ def stop_servers(procs: list[subprocess.Popen]) -> None:
 # CPU accounting -------------------------------------------------------------------------------
 
 
+@functools.cache
+def _postmaster_pid_file(url: str) -> Path:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return Path(conn.execute("SHOW data_directory").fetchone()[0]) / "postmaster.pid"
+
+
 def postgres_pids(pg) -> list[int]:
-    postmaster = int((Path(pg.host) / "data" / "postmaster.pid").read_text().split()[0])
+    postmaster = int(_postmaster_pid_file(pg.url()).read_text().split()[0])
     return [postmaster, *(child.pid for child in psutil.Process(postmaster).children())]
 
 
