@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from meetups.models import Event, Talk
+from members.rules import taking_part_prefetch
 from portal.errors import conflict, forbidden, invalid, not_found
 
 from . import poll_broadcast, selectors
@@ -228,6 +229,7 @@ def poll_vote(*, poll: Poll, user: AbstractBaseUser, option_ids: list[int]) -> P
         raise not_found("No such poll.")
     if not user.is_authenticated:
         raise forbidden("Log in to answer the poll.")
+    taking_part_prefetch(user, poll.event)  # the rule's membership and policy reads, as one
     if not can_answer_poll(user, poll):
         # Why not and what to do (banned, or not in the event's audience), as for the Q&A.
         raise forbidden(qa_refusal(user, poll) or "You may not answer this poll.")

@@ -381,8 +381,9 @@ def test_answering_a_closed_poll_is_refused_before_the_write(
     assert refusal == (Kind.CONFLICT, "This poll has closed.", None)
 
 
-# At the run: the rules' reads only (who may see and take part), no transaction.
-QUERIES_TO_REFUSE_A_CLOSED_POLL = 2
+# The rules' reads only (who may see and take part: membership and policy as one), no
+# transaction.
+QUERIES_TO_REFUSE_A_CLOSED_POLL = 1
 
 
 def test_answering_with_a_copy_read_while_prepared_reads_the_poll_with_its_event_once(
