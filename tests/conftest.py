@@ -21,6 +21,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from bench import servers
 from tests import factories
+from tests.api.fuzzing import fuzz_runs, selected_roles  # noqa: F401 - fuzz_runs is a fixture
 
 USE_POSTGRES = os.environ.get("PORTAL_TEST_DB") == "postgres"
 
@@ -119,6 +120,14 @@ def migrated_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
     servers.migrate(path)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _api_fuzzing_beside_the_suite(request):
+    """When a selected test checks the API fuzzing (tests/api/test_schemathesis.py), its passes
+    start with the session's first test and run in the background (tests/api/fuzzing.py)."""
+    if selected_roles(request.session):
+        request.getfixturevalue("fuzz_runs")
 
 
 @pytest.fixture(scope="session")
