@@ -5,12 +5,10 @@ poll, and the vote's reads.
 
 Each test names the break it guards; each was checked against the mutant it was written for."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from live import polls
@@ -28,6 +26,7 @@ from portal.errors import Kind, ServiceError
 from tests.factories import make_event, make_speaker, make_talk, make_user
 from tests.live.conftest import run, signed_in
 from tests.live.helpers import committed, communicator, live_process, next_frame, ws_path
+from tests.races import just_before
 
 pytestmark = pytest.mark.django_db
 
@@ -461,22 +460,6 @@ def test_a_question_of_exactly_the_longest_length_is_kept(running_event, organis
 # -- opening while another request opens a poll of the same talk -------------------------------
 
 
-@contextmanager
-def _just_before(statement: str, table: str, action):
-    """Run `action` once, right before the first SQL statement that starts with `statement` and
-    names `table`: another request committing between this one's check and its write."""
-    fired = []
-
-    def wrapper(execute, sql, params, many, context):
-        if not fired and sql.lstrip().startswith(statement) and table in sql:
-            fired.append(True)
-            action()
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield fired
-
-
 def test_opening_as_another_poll_of_the_talk_opens_says_to_close_it_first(
     running_event, talk, organiser
 ):
@@ -488,7 +471,7 @@ def test_opening_as_another_poll_of_the_talk_opens_says_to_close_it_first(
     def other_request():
         Poll.objects.filter(pk=theirs.pk).update(status="open", opened_at=timezone.now())
 
-    with _just_before("UPDATE", Poll._meta.db_table, other_request) as fired:
+    with just_before("UPDATE", other_request, reading=Poll._meta.db_table) as fired:
         refusal = _refusal(polls.poll_open, poll=poll, user=organiser)
 
     assert fired == [True]
@@ -506,7 +489,7 @@ def test_opening_as_another_event_wide_poll_opens_says_the_whole_event(running_e
     def other_request():
         Poll.objects.filter(pk=theirs.pk).update(status="open", opened_at=timezone.now())
 
-    with _just_before("UPDATE", Poll._meta.db_table, other_request):
+    with just_before("UPDATE", other_request, reading=Poll._meta.db_table):
         refusal = _refusal(polls.poll_open, poll=poll, user=organiser)
 
     assert refusal == (

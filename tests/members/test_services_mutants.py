@@ -4,11 +4,8 @@ policy services store, and what a change does to a membership read before or mea
 
 Each test names the break it guards; each was checked against the mutant it was written for."""
 
-from contextlib import contextmanager
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 
 from members import rules, services
 from members.models import BAN_REASON_MAX_LENGTH, EventPolicy, GroupPolicy, Membership
@@ -16,6 +13,7 @@ from members.policies import effective_for_event
 from members.selectors import membership_panel
 from portal.errors import Kind, ServiceError
 from tests import factories
+from tests.races import just_before
 
 pytestmark = pytest.mark.django_db
 
@@ -24,26 +22,6 @@ def _refusal(call, **kwargs) -> ServiceError:
     with pytest.raises(ServiceError) as refused:
         call(**kwargs)
     return refused.value
-
-
-@contextmanager
-def just_before(statement: str, action, *, reading: str = "", nth: int = 1):
-    """Run `action` once, right before the `nth` SQL statement that starts with `statement`
-    (and mentions `reading`): another request committing while this one waits its turn (as
-    in tests/rsvp/test_seats_review.py)."""
-    fired = []
-    seen = []
-
-    def wrapper(execute, sql, params, many, context):
-        if not fired and sql.lstrip().startswith(statement) and reading in sql:
-            seen.append(sql)
-            if len(seen) == nth:
-                fired.append(True)
-                action()
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield fired
 
 
 def _as_tuple(error: ServiceError) -> tuple:

@@ -6,7 +6,6 @@ tests/rsvp/test_seats_statement.py does not run), and the state of the objects r
 Each test names the break it guards; each was checked against the mutant it was written for
 (docs/testing.md, "Mutation testing")."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -20,24 +19,9 @@ from rsvp import services
 from rsvp.models import Rsvp
 from rsvp.signals import attendance_changed
 from tests import factories
+from tests.races import just_before
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def just_before(statement: str, action, *, reading: str = ""):
-    """Run `action` once, right before the first SQL statement that starts with `statement`
-    (and mentions `reading`): another request committing while this one waits its turn."""
-    fired = []
-
-    def wrapper(execute, sql, params, many, context):
-        if not fired and sql.lstrip().startswith(statement) and reading in sql:
-            fired.append(True)
-            action()
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield fired
 
 
 def refused(call, **kwargs) -> ServiceError:
