@@ -37,3 +37,18 @@ class Columns:
             for converter in converters:
                 values[position] = converter(values[position], col, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
+
+
+def one_row(sql: str, params: list, *parts: Columns) -> list[tuple] | None:
+    """The one row `sql` answers (None for none), cut into the values of each of `parts` in
+    turn: the statement selects their columns in that order."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    cut, start = [], 0
+    for part in parts:
+        cut.append(row[start : start + len(part)])
+        start += len(part)
+    return cut

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from .models import ApiToken, hash_token
-from .rawsql import Columns
+from .rawsql import Columns, one_row
 
 MAX_TOKENS_PER_USER = 10
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -53,13 +53,10 @@ def _token_and_user() -> tuple[Columns, Columns, str]:
 
 def api_token_authenticate(*, raw: str) -> AbstractBaseUser | None:
     token_columns, user_columns, sql = _token_and_user()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [hash_token(raw), True])
-        row = cursor.fetchone()
-    if row is None:
+    values = one_row(sql, [hash_token(raw), True], token_columns, user_columns)
+    if values is None:
         return None
-    token = token_columns.instance(row[: len(token_columns)])
-    user = user_columns.instance(row[len(token_columns) :])
+    token, user = token_columns.instance(values[0]), user_columns.instance(values[1])
     # "Last used" to the minute is what the profile page shows; writing it on every call would
     # add an UPDATE to every API request (and to every RSVP of a rush).
     now = timezone.now()

@@ -21,7 +21,7 @@ from meetups.rules import can_view_event
 from members.rules import can_join, taking_part_prefetch
 from portal.errors import not_found
 from portal.pagecache import page_part
-from portal.rawsql import Columns
+from portal.rawsql import Columns, one_row
 
 from .models import Rsvp, RsvpSettings, seats_going
 from .rules import can_check_in, can_rsvp, in_rsvp_audience, rsvp_refusal
@@ -304,13 +304,11 @@ def event_get_for_rsvp(*, slug: str, user: AbstractBaseUser) -> Event:
     """The event of an RSVP page or route, with its group, if `user` may see it
     (`meetups.rules.can_view_event`: a draft only its organisers); NOT_FOUND otherwise."""
     event_columns, group_columns, sql = _event_with_group()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug])
-        row = cursor.fetchone()
-    if row is None:
+    values = one_row(sql, [slug], event_columns, group_columns)
+    if values is None:
         raise not_found("No event found.")
-    event = event_columns.instance(row[: len(event_columns)])
-    event.group = group_columns.instance(row[len(event_columns) :])
+    event = event_columns.instance(values[0])
+    event.group = group_columns.instance(values[1])
     if not can_view_event(user, event):
         raise not_found("No event found.")
     return event

@@ -13,7 +13,7 @@ from meetups.rules import can_view_event
 from members.rules import taking_part_prefetch
 from portal.errors import conflict, forbidden, invalid, not_found
 from portal.pagecache import page_cache_bump
-from portal.rawsql import Columns
+from portal.rawsql import Columns, one_row
 
 from .. import tasks
 from ..models import Rsvp, RsvpSettings, seats_going
@@ -81,17 +81,14 @@ def _lock_event(event_id: int) -> Event:
     # seat sum read next is current. Other events are unaffected.
     # The settings come along in the same query (the lock covers only the event row).
     event_columns, settings_columns, sql = _locked_columns()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [event_id])
-        row = cursor.fetchone()
-    if row is None:
+    values = one_row(sql, [event_id], event_columns, settings_columns)
+    if values is None:
         raise not_found("No such event.")
-    event = event_columns.instance(row[: len(event_columns)])
-    settings = row[len(event_columns) :]
-    if settings[0] is None:  # no row: known to be missing, as select_related would leave it
+    event = event_columns.instance(values[0])
+    if values[1][0] is None:  # no settings row: known missing, as select_related leaves it
         Event.rsvp_settings.related.set_cached_value(event, None)
     else:
-        event.rsvp_settings = settings_columns.instance(settings)
+        event.rsvp_settings = settings_columns.instance(values[1])
     return event
 
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetups.models import Event
-from portal.rawsql import Columns
+from portal.rawsql import Columns, one_row
 from rsvp.models import RsvpSettings
 from rsvp.services.seats import _lock_event
 from tests.factories import make_event
@@ -57,3 +57,17 @@ def test_the_locked_event_carries_its_settings_as_saved():
         event.starts_at,
     )
     assert settings.event is locked
+
+
+@pytest.mark.django_db
+def test_one_row_is_cut_between_its_parts_in_order_or_none():
+    """Breaks if a part gets another's columns (an off-by-one in the cut) or a missing row
+    reads as an empty one."""
+    event = make_event()
+    columns = Columns(Event, "e")
+    sql = f"SELECT {columns.sql}, {columns.sql} FROM {Event._meta.db_table} e WHERE e.id = %s"  # noqa: S608
+    first, second = one_row(sql, [event.pk], columns, columns)
+    assert first == second
+    assert len(first) == len(columns)
+    assert columns.instance(second).pk == event.pk
+    assert one_row(sql, [event.pk + 1000], columns, columns) is None
