@@ -30,8 +30,11 @@ run: setup
 # Three runs: the whole suite on SQLite (the embedded default), then the tests marked
 # `postgres` against a real PostgreSQL server that the suite starts itself, then the tests
 # marked `stack` against a whole deployment (deploy/stack.py) they bring up and take down.
+# The first in TEST_WORKERS pytest-xdist processes, a test file to each in the suite's order
+# (browser tests last in each worker: tests/conftest.py; docs/testing.md, "Suite time").
+TEST_WORKERS ?= 2
 test: setup chromium servers stack-packages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 	PORTAL_TEST_DB=postgres $(VENV)/bin/pytest -m postgres $(PYTEST_ARGS)
 	PORTAL_TEST_STACK=1 $(VENV)/bin/pytest -m stack $(PYTEST_ARGS) || test $$? -eq 5
 

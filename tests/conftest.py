@@ -21,7 +21,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from bench import servers
 from tests import factories
-from tests.api.fuzzing import fuzz_runs, selected_roles  # noqa: F401 - fuzz_runs is a fixture
+from tests.api.fuzzing import IN_XDIST_WORKER, fuzz_runs, selected_roles  # noqa: F401 - a fixture
 
 USE_POSTGRES = os.environ.get("PORTAL_TEST_DB") == "postgres"
 
@@ -125,8 +125,10 @@ def migrated_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def _api_fuzzing_beside_the_suite(request):
     """When a selected test checks the API fuzzing (tests/api/test_schemathesis.py), its passes
-    start with the session's first test and run in the background (tests/api/fuzzing.py)."""
-    if selected_roles(request.session):
+    start with the session's first test and run in the background (tests/api/fuzzing.py).
+    Not in a pytest-xdist worker: every worker collects every test, and only the one given
+    the fuzzing's tests may start its passes (they ask for them first, tests/api/conftest.py)."""
+    if selected_roles(request.session) and not IN_XDIST_WORKER:
         request.getfixturevalue("fuzz_runs")
 
 

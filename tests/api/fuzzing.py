@@ -33,6 +33,8 @@ EXAMPLES = os.environ.get("SCHEMATHESIS_EXAMPLES", "200" if EXPLORING else "20")
 SEED = os.environ.get("SCHEMATHESIS_SEED", "" if EXPLORING else "20260311")
 # How much lower than pytest's the fuzzers' priority is.
 NICENESS = "10"
+# `make test` runs the suite in pytest-xdist workers (docs/testing.md, "Suite time").
+IN_XDIST_WORKER = "PYTEST_XDIST_WORKER" in os.environ
 
 
 class FuzzRuns:
