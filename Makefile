@@ -31,7 +31,7 @@ run: setup
 # `postgres` against a real PostgreSQL server that the suite starts itself, then the tests
 # marked `stack` against a whole deployment (deploy/stack.py) they bring up and take down.
 # The first in TEST_WORKERS pytest-xdist processes, a test file to each in the suite's order
-# (browser tests last in each worker: tests/conftest.py; docs/testing.md, "Suite time").
+# (browser tests last in each worker: tests/conftest.py; docs/testing.md, "Two workers").
 TEST_WORKERS ?= 2
 test: setup chromium servers stack-packages
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)

@@ -4,7 +4,9 @@ The three roles' passes take one to three minutes of both cores, and their tests
 them. `fuzz_runs` starts them in a background thread as soon as the session's first test runs
 (tests/conftest.py asks for it when a selected test does), and tests/api/conftest.py runs
 their tests last among the tests without a browser, so the fuzzing shares the machine with
-pytest's one busy core rather than the session waiting for it. The fuzzers run at a lower
+pytest's one busy core rather than the session waiting for it. In `make test`'s pytest-xdist
+workers the passes start when the worker given their tests reaches them, and those come
+first: that worker waits while the other runs the rest. The fuzzers run at a lower
 priority than pytest (`nice`), so the tests beside them are slowed less; their daphnes do not:
 niced too, a daphne was starved by other work on this machine and took more than schemathesis'
 10 s to answer the first request for the schema.
@@ -33,7 +35,7 @@ EXAMPLES = os.environ.get("SCHEMATHESIS_EXAMPLES", "200" if EXPLORING else "20")
 SEED = os.environ.get("SCHEMATHESIS_SEED", "" if EXPLORING else "20260311")
 # How much lower than pytest's the fuzzers' priority is.
 NICENESS = "10"
-# `make test` runs the suite in pytest-xdist workers (docs/testing.md, "Suite time").
+# `make test` runs the suite in pytest-xdist workers (docs/testing.md, "Two workers").
 IN_XDIST_WORKER = "PYTEST_XDIST_WORKER" in os.environ
 
 
