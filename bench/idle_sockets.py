@@ -185,9 +185,7 @@ def start_server(
     sock.listen(4096)
     sock.set_inheritable(True)
     port = sock.getsockname()[1]
-    cmd = [servers.DAPHNE, "--fd", str(sock.fileno()), "-v", "0",
-           "--websocket-max-message-size", str(servers.WS_MAX_MESSAGE),
-           *(servers.PING_FLAGS if ping else ()), app]  # fmt: skip
+    cmd = servers.server_command(app, fd=sock.fileno(), ping=ping)
     if profile := os.environ.get("LIVE_BENCH_PROFILE"):
         cmd = [servers.PYTHON, "-m", "cProfile", "-o", f"{profile}/{log.stem}.prof", *cmd]
     if cpu is not None and shutil.which("taskset"):

@@ -44,6 +44,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import servers  # noqa: E402
 from bench.http_burst import Connection  # noqa: E402
 from tests.pg_server import _as_server_user, _bin, running_postgres  # noqa: E402
 
@@ -165,10 +166,9 @@ def start_servers(
     sock.listen(1024)
     sock.set_inheritable(True)
     port = sock.getsockname()[1]
-    daphne = str(ROOT / ".venv" / "bin" / "daphne")
     procs = [
         subprocess.Popen(
-            [daphne, "--fd", str(sock.fileno()), "-v", "0", app],
+            servers.server_command(app, fd=sock.fileno(), ping=False),
             cwd=ROOT,
             env=env,
             pass_fds=[sock.fileno()],

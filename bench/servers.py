@@ -29,6 +29,28 @@ WS_MAX_MESSAGE = 65536
 PING_FLAGS = ["--ping-interval", "60", "--ping-timeout", "30"]
 
 
+# The ASGI server the benchmarks serve with: daphne (the portal's), or, to compare,
+# BENCH_SERVER=uvicorn (uvloop, httptools, and BENCH_WS for its websocket protocol, by default
+# websockets-sansio): docs/benchmarks.md, "daphne against uvicorn". Deployed and tested: daphne.
+UVICORN = str(ROOT / ".venv" / "bin" / "uvicorn")
+
+
+def server_command(app: str, *, fd: int | None = None, port: int = 0, ping: bool = True) -> list:
+    """The command serving `app` on the inherited listening socket `fd`, else on `port`, with
+    the deployment's websocket limits; `ping`: its keep-alive flags (PING_FLAGS), else the
+    server's defaults."""
+    if os.environ.get("BENCH_SERVER", "daphne") == "uvicorn":
+        by_port = ["--host", "127.0.0.1", "--port", str(port)]
+        listen = ["--fd", str(fd)] if fd is not None else by_port
+        pings = ["--ws-ping-interval", "60", "--ws-ping-timeout", "30"] if ping else []
+        return [UVICORN, *listen, "--log-level", "warning", "--no-access-log", "--loop", "uvloop",
+                "--http", "httptools", "--ws", os.environ.get("BENCH_WS", "websockets-sansio"),
+                "--ws-max-size", str(WS_MAX_MESSAGE), *pings, app]  # fmt: skip
+    listen = ["--fd", str(fd)] if fd is not None else ["-b", "127.0.0.1", "-p", str(port)]
+    return [DAPHNE, *listen, "-v", "0", "--websocket-max-message-size", str(WS_MAX_MESSAGE),
+            *(PING_FLAGS if ping else ()), app]  # fmt: skip
+
+
 def free_port() -> int:
     """A port free right now; racy (see the module's docstring): prefer a started server's."""
     with socket.socket() as sock:
@@ -110,9 +132,7 @@ def start_daphne(
     socket bound here first (race-free); with one, it binds that port itself."""
     sock = listening_socket() if port is None else None
     port = sock.getsockname()[1] if sock else port
-    listen = ["--fd", str(sock.fileno())] if sock else ["-b", "127.0.0.1", "-p", str(port)]
-    cmd = [DAPHNE, *listen, "-v", "0", "--websocket-max-message-size", str(WS_MAX_MESSAGE)]
-    cmd += [*PING_FLAGS, app]
+    cmd = server_command(app, fd=sock.fileno() if sock else None, port=port)
     if profile := os.environ.get("LIVE_BENCH_PROFILE"):
         # Where the server's time goes: cProfile writes `<dir>/<port>.prof` at a clean exit.
         cmd = [PYTHON, "-m", "cProfile", "-o", f"{profile}/{port}.prof", *cmd]
