@@ -128,11 +128,19 @@ class Screen:
 
     def __init__(self, n: int, port: int, path: str, origin: str) -> None:
         self.n = n
-        self.local = (f"127.0.0.{2 + n // SOCKETS_PER_ADDRESS}", 0)
+        self.local = self._local_address(0)
         self.port, self.path, self.origin = port, path, origin
         self.ws: LeanWebSocket | None = None
         self.state_at: float | None = None  # monotonic time the full state last arrived
         self.attempts = 0
+        self.generation = 0
+
+    def _local_address(self, generation: int) -> tuple[str, int]:
+        # Each reconnecting generation from its own loopback addresses: a side that closes
+        # first keeps its port in TIME_WAIT for a minute, and three generations of 9,900
+        # (connect, drop, storm) from one address exhaust its 28,000 ports (EADDRINUSE on the
+        # client: uvicorn closes sockets with a close frame, so the client closes first).
+        return (f"127.0.{generation % 250}.{2 + self.n // SOCKETS_PER_ADDRESS}", 0)
 
     def _on_state(self) -> None:
         self.state_at = time.monotonic()
@@ -157,6 +165,8 @@ class Screen:
     async def reconnect(self, online: int) -> None:
         """Until connected: wait the page's delay, try; count attempts."""
         retry = 0
+        self.generation += 1
+        self.local = self._local_address(self.generation)
         while True:
             await asyncio.sleep(reconnect_delay(retry, online, random.random()))
             self.attempts += 1
