@@ -250,7 +250,8 @@ def test_speaker_profile_photo_upload_through_htmx(
     expect(page.get_by_text("Your speaker profile is saved.")).to_be_visible()
     photo = page.get_by_role("img", name="Your current photo")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.naturalWidth") == 2
+    # Retried: the image may still be loading when it first shows (0 until it has loaded).
+    expect(photo).to_have_js_property("naturalWidth", 2)
     page.screenshot(path=artifacts / "proposals_speaker_profile_desktop.png", full_page=True)
 
 

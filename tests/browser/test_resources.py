@@ -178,9 +178,15 @@ def test_join_code_on_the_event_page_and_the_join_form(
     page.goto(f"{base}/events/{data['slug']}/")
     qr = page.get_by_role("img", name="QR code: opens the live page of Live bench")  # the seed's
     expect(qr).to_be_visible()
-    # Measured in one step in the page: the socket's first state re-renders the block, and a
-    # box asked for separately (`bounding_box`) can find the old element gone (None).
-    box = qr.evaluate("e => { const r = e.getBoundingClientRect(); return [r.width, r.height] }")
+    # Waited for in the page until laid out: the socket's first state swaps the block in
+    # again, and a box asked for mid-swap was gone (None) or not yet laid out (0 wide).
+    box = page.wait_for_function(
+        """() => {
+          const svg = document.querySelector('svg[aria-label^="QR code: opens the live page"]');
+          const r = svg && svg.getBoundingClientRect();
+          return r && r.width > 0 ? [r.width, r.height] : null;
+        }"""
+    ).json_value()
     assert box[0] >= 112 and box[0] == box[1]
     code = join_code(data["event_id"])
     expect(page.locator("[data-join-code]")).to_have_text(code)
