@@ -138,8 +138,8 @@ class Screen:
     def _local_address(self, generation: int) -> tuple[str, int]:
         # Each reconnecting generation from its own loopback addresses: a side that closes
         # first keeps its port in TIME_WAIT for a minute, and three generations of 9,900
-        # (connect, drop, storm) from one address exhaust its 28,000 ports (EADDRINUSE on the
-        # client: uvicorn closes sockets with a close frame, so the client closes first).
+        # (connect, drop, storm) from one address exhausted its 28,000 ports (EADDRINUSE on
+        # the client under uvicorn; under daphne a slower search for a free port).
         return (f"127.0.{generation % 250}.{2 + self.n // SOCKETS_PER_ADDRESS}", 0)
 
     def _on_state(self) -> None:
