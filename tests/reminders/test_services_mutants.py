@@ -8,14 +8,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.tasks import task_backends
 from django.tasks.backends.base import BaseTaskBackend
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from meetups.models import Event
 from portal.errors import Kind, ServiceError
 from reminders.models import OFFSETS_MAX_COUNT, ReminderPlan, ScheduledSend
-from reminders.services import offsets_check, reminder_plan_save, reminders_schedule
+from reminders.services import _wanted, offsets_check, reminder_plan_save, reminders_schedule
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,29 @@ def test_schedule_after_the_end_moved_queues_the_new_recap(db_tasks, event):
 
     assert reminders_schedule(event_id=event.pk) == 1
     assert ScheduledSend.objects.filter(kind="recap").count() == 2
+
+
+def test_a_send_queued_meanwhile_by_another_process_skips_that_one_only(db_tasks, event):
+    """Breaks: `break` for `continue` after the unique constraint refuses a send that another
+    process (saving the same event) queued between this one's look-up and its INSERT: the
+    sends after it would never be queued. The other process's INSERT is made to commit right
+    after the look-up, where the race falls."""
+    kind, minutes, for_time, run_after = _wanted(event, timezone.now())[0]
+    raced = []
+
+    def another_process_queues_the_first(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not raced and sql.startswith("SELECT") and '"reminders_scheduledsend"' in sql:
+            raced.append(sql)
+            ScheduledSend.objects.create(
+                event=event, kind=kind, offset_minutes=minutes, for_time=for_time,
+                run_after=run_after,
+            )  # fmt: skip
+        return result
+
+    with connection.execute_wrapper(another_process_queues_the_first):
+        queued = reminders_schedule(event_id=event.pk)
+
+    assert len(raced) == 1
+    assert queued == 2  # the other two sends; the raced one is the other process's
+    assert ScheduledSend.objects.filter(event=event).count() == 3
