@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from meetups.models import Event
-from meetups.rules import can_view_event, is_event_public, is_group_organiser
+from meetups.rules import can_view_event, is_event_public, is_group_organiser, is_talk_speaker
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,14 @@ def test_a_draft_is_seen_by_its_organisers_only(people, status, public):
 
 def test_no_event_is_not_public(people):
     assert is_event_public(people["member"], None) is False
+
+
+def test_a_visitor_is_not_the_speaker_of_a_talk_whose_speaker_has_no_account(group):
+    """Breaks: `is_talk_speaker` asking a signed-out visitor's id (None) of the talk's speakers
+    when a talk is given (`and` for `or`): a speaker without an account has no user id either,
+    so the visitor would count as that talk's speaker."""
+    talk = factories.make_talk(
+        event=factories.make_event(group=group), speakers=[factories.make_speaker()]
+    )
+
+    assert is_talk_speaker(AnonymousUser(), talk) is False

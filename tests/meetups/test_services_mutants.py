@@ -14,8 +14,8 @@ import pytest
 from meetups import services
 from meetups.models import RESOURCE_TITLE_MAX_LENGTH, TalkResource
 from portal.errors import Kind, ServiceError
-from portal.pagecache import LISTS, SITE, _versions, event_dependency
 from tests.meetups.resource_helpers import pdf_upload, talk_world
+from tests.page_renewals import its_event_and_the_lists, renewed
 
 pytestmark = pytest.mark.django_db
 VIDEO = "https://video.example.com/watch/42"
@@ -196,27 +196,20 @@ def test_deleting_an_unknown_resource_is_refused_on_its_field(world):
 
 @pytest.mark.parametrize("action", ["link", "slides", "delete"])
 def test_a_change_renews_its_events_pages_and_the_lists_not_the_whole_site(
-    world, action, page_cache, django_capture_on_commit_callbacks
+    world, action, django_capture_on_commit_callbacks
 ):
     """Breaks: a change renewing every cached page of the site (`page_cache_bump` without the
     event) instead of its event's pages and the lists that show the event."""
     if action == "delete":
         resource = _link(world)
-    names = [event_dependency(world["event"].pk), LISTS, SITE]
-    before = _versions(names, create=True)
+    talk, speaker = world["talk"], world["speaker"]
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with renewed(world["event"].pk, django_capture_on_commit_callbacks) as changed:
         if action == "link":
             _link(world)
         elif action == "slides":
-            services.talk_slides_upload(
-                user=world["speaker"], talk=world["talk"], upload=pdf_upload()
-            )
+            services.talk_slides_upload(user=speaker, talk=talk, upload=pdf_upload())
         else:
-            services.talk_resource_delete(
-                user=world["speaker"], talk=world["talk"], resource_id=resource.pk
-            )
+            services.talk_resource_delete(user=speaker, talk=talk, resource_id=resource.pk)
 
-    after = _versions(names, create=False)
-    changed = {name for name in names if after[name] != before[name]}
-    assert changed == {event_dependency(world["event"].pk), LISTS}
+    assert changed == its_event_and_the_lists(world["event"].pk)
