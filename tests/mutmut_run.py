@@ -154,15 +154,26 @@ def _module_of(mutant: str) -> str:
 
 def scores() -> None:
     """One Markdown row per mutated module: mutants, killed (timeouts included), survived,
-    untested, equivalent, and the score (killed / (mutants - equivalent))."""
+    untested, equivalent, and the score (killed / (mutants - equivalent)); then the entries of
+    tests/mutmut_equivalent.toml that no longer name a surviving mutant."""
     from mutmut.stats import status_by_exit_code
 
     rows: dict[str, Counter] = {}
+    seen: set[str] = set()
+    stale: list[str] = []
     for meta in sorted(Path("mutants").rglob("*.py.meta")):
         module = str(meta.relative_to("mutants")).removesuffix(".meta")
         for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
-            status = "equivalent" if mutant in EQUIVALENT else status_by_exit_code[code]
+            seen.add(mutant)
+            status = status_by_exit_code[code]
             status = "killed" if status == "timeout" else status
+            if mutant in EQUIVALENT:
+                # A listed mutant that a test now kills is no longer equivalent: the entry
+                # names another mutation since the code moved, or a test was written for it.
+                if status == "survived":
+                    status = "equivalent"
+                elif status == "killed":
+                    stale.append(mutant)
             rows.setdefault(module, Counter())[status] += 1
     print("| module | mutants | killed | survived | no tests | equivalent | score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -176,6 +187,13 @@ def scores() -> None:
             f"| {module} | {total} | {count['killed']} | {count['survived']} | "
             f"{count['no tests']} | {count['equivalent']} | {score} |"
         )
+    run_modules = {_module_of(mutant) for mutant in seen}
+    stale += [m for m in EQUIVALENT if _module_of(m) in run_modules and m not in seen]
+    if stale:
+        print("\nListed in tests/mutmut_equivalent.toml but killed or gone in this run")
+        print("(re-key the entry to the mutant it describes, or drop it):")
+        for mutant in stale:
+            print(f"- {mutant}")
 
 
 def _install() -> None:
