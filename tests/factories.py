@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from meetups.models import Event, Group, Speaker, Talk, Venue
+from organise.services.events import EventFields
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -61,3 +62,10 @@ def make_talk(*, event: Event, speakers=(), **fields) -> Talk:
     if speakers:
         talk.speakers.add(*speakers)
     return talk
+
+
+def event_fields(event: Event, **changes) -> EventFields:
+    """What the organiser's event form sends for `event` as it stands, with `changes`."""
+    return EventFields(
+        **({name: getattr(event, name) for name in EventFields.EVENT_FIELDS} | changes)
+    )

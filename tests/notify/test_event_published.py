@@ -11,7 +11,7 @@ from notify.models import EventAnnounced
 from notify.services import event_announce, preference_set
 from notify.tasks import send_event_published
 from organise.services import event_publish, event_unpublish
-from organise.services.events import EventFields, event_update
+from organise.services.events import event_update
 from tests import factories
 
 
@@ -28,11 +28,6 @@ def draft(group):
 
 def _recipients():
     return sorted(address for message in mail.outbox for address in message.to)
-
-
-def _fields(event: Event, **changes) -> EventFields:
-    values = {name: getattr(event, name) for name in EventFields.EVENT_FIELDS} | changes
-    return EventFields(**values)
 
 
 def test_publish_emails_members_who_want_events(draft, organiser, members, group):
@@ -64,7 +59,11 @@ def test_publish_email_has_unsubscribe_headers_and_footer(draft, organiser, memb
 def test_publish_once_even_after_edit_unpublish_and_republish(draft, organiser, members):
     event_publish(event=draft, user=organiser)
     assert len(mail.outbox) == 3
-    event_update(event=draft, user=organiser, fields=_fields(draft, title="Async Django night!"))
+    event_update(
+        event=draft,
+        user=organiser,
+        fields=factories.event_fields(draft, title="Async Django night!"),
+    )
     event_unpublish(event=draft, user=organiser)
     event_publish(event=draft, user=organiser)
     draft.save()

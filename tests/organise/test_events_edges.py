@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from meetups.models import Event, Venue
 from organise import services
-from organise.services.events import EventFields
 from tests import factories
 from tests.organise.data import build_world, rsvp
 
@@ -19,15 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def w():
     return build_world()
-
-
-def _fields(event: Event, **overrides) -> EventFields:
-    values = {
-        "title": event.title, "starts_at": event.starts_at, "ends_at": event.ends_at,
-        "time_zone": event.time_zone, "venue": event.venue, "host_sponsor": event.host_sponsor,
-        "capacity": event.capacity, "description": event.description,
-    }  # fmt: skip
-    return EventFields(**(values | overrides))
 
 
 def test_venue_create_with_another_name_at_the_same_address_is_a_new_venue(w):
@@ -48,7 +38,9 @@ def test_event_update_keeping_the_capacity_of_an_overbooked_event_is_allowed(w):
     rsvp(w.event, factories.make_user(username="admitted"))  # 3 seats taken of 2
     event = Event.objects.get(pk=w.event.pk)
 
-    services.event_update(event=event, user=w.owner, fields=_fields(event, title="Renamed"))
+    services.event_update(
+        event=event, user=w.owner, fields=factories.event_fields(event, title="Renamed")
+    )
 
     assert Event.objects.values_list("title", "capacity").get(pk=w.event.pk) == ("Renamed", 2)
 
@@ -57,7 +49,7 @@ def test_event_update_email_says_the_date_or_time_changed(w, django_capture_on_c
     """Guards: the change email queued without the list of what changed, so it would say only
     "has changed" instead of naming the date or time."""
     event = Event.objects.get(pk=w.event.pk)
-    later = _fields(
+    later = factories.event_fields(
         event,
         starts_at=event.starts_at + timedelta(hours=1),
         ends_at=event.ends_at + timedelta(hours=1),

@@ -6,25 +6,15 @@ import pytest
 from meetups.models import Event
 from meetups.signals import event_published
 from organise import services
-from organise.services.events import EventFields
 from tests import factories
 from tests.page_renewals import its_event_and_the_lists, renewed
 
 pytestmark = pytest.mark.django_db
 
 
-def _same_fields(event: Event, **overrides) -> EventFields:
-    values = {
-        "title": event.title, "starts_at": event.starts_at, "ends_at": event.ends_at,
-        "time_zone": event.time_zone, "venue": event.venue, "host_sponsor": event.host_sponsor,
-        "capacity": event.capacity, "description": event.description,
-    }  # fmt: skip
-    return EventFields(**(values | overrides))
-
-
 WRITES = {
     "edit": lambda event, user: services.event_update(
-        event=event, user=user, fields=_same_fields(event, title="Renamed night")
+        event=event, user=user, fields=factories.event_fields(event, title="Renamed night")
     ),
     "publish": lambda event, user: services.event_publish(event=event, user=user),
     "unpublish": lambda event, user: services.event_unpublish(event=event, user=user),

@@ -18,7 +18,6 @@ from live.models import Question
 from meetups import services as meetups_services
 from meetups.models import Event, TalkResource
 from organise import services as organise_services
-from organise.services.events import EventFields
 from portal.pagecache import HIT_HEADER
 from portal.personal_data import account_erase
 from rsvp import services as rsvp_services
@@ -68,15 +67,6 @@ def agenda(response) -> list[str]:
     return re.findall(r"(Talk [A-Z])", section)
 
 
-def _fields(event: Event, **overrides) -> EventFields:
-    values = {
-        "title": event.title, "starts_at": event.starts_at, "ends_at": event.ends_at,
-        "time_zone": event.time_zone, "venue": event.venue, "host_sponsor": event.host_sponsor,
-        "capacity": event.capacity, "description": event.description,
-    }  # fmt: skip
-    return EventFields(**(values | overrides))
-
-
 # -- RSVPs: seats left --------------------------------------------------------------------------
 
 
@@ -122,7 +112,7 @@ def test_event_edit_renews_its_page_its_talks_and_home(page_cache, client, event
         assert before in cached(client, url).text
 
     organise_services.event_update(
-        event=event, user=organiser, fields=_fields(event, title="Renamed night")
+        event=event, user=organiser, fields=factories.event_fields(event, title="Renamed night")
     )
 
     for url in urls:
