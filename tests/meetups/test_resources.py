@@ -16,19 +16,9 @@ from portal.personal_data import account_erasing, personal_data_requested
 from tests.meetups.resource_helpers import TINY_PDF, pdf_upload, talk_world
 from tests.portal.test_body_limits import MULTIPART, Server, scope
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 MiB = 1024 * 1024
 ANONYMOUS_TALK_PAGE_QUERIES = 5
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def world(db):
-    return talk_world()
 
 
 def _stored_files(settings) -> list[str]:

@@ -9,17 +9,7 @@ from meetups.models import TalkResource
 from portal.services import api_token_create
 from tests.meetups.resource_helpers import TINY_PDF, pdf_upload, talk_world
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def world(db):
-    return talk_world()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def _bearer(user) -> dict:

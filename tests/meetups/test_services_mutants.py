@@ -14,21 +14,11 @@ import pytest
 from meetups import services
 from meetups.models import RESOURCE_TITLE_MAX_LENGTH, TalkResource
 from portal.errors import Kind, ServiceError
-from tests.meetups.resource_helpers import pdf_upload, talk_world
+from tests.meetups.resource_helpers import pdf_upload
 from tests.page_renewals import its_event_and_the_lists, renewed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 VIDEO = "https://video.example.com/watch/42"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def world(db):
-    return talk_world()
 
 
 def _refusal(call, **kwargs) -> tuple:
