@@ -19,11 +19,18 @@
    skipped: the stats run just passed it (a failing test stops mutmut there).
 6. Hypothesis runs its fixed examples without shrinking a failure (the `mutation` profile in
    tests/conftest.py): a mutant only needs catching, and shrinking can take minutes.
+7. A mutant reviewed as equivalent is not run again while its function is the one reviewed:
+   tests/mutmut_equivalent.toml keeps, under `[reviewed]`, the hash mutmut gives each such
+   function (of its syntax tree), and a mutant whose function still has that hash is marked
+   skipped. A surviving equivalent costs every test of its app that reaches it (the seat-rules
+   state machine among them), about 4 1/2 minutes of a whole run. `MUTATION_RECHECK=1` runs
+   them all, for when what a reason leans on (another function, the database) has changed.
 
 `python tests/mutmut_run.py scores` prints the score of each module after a run, as the table in
 docs/testing.md; mutants reviewed and found equivalent (no test can tell them from the code)
 are listed in tests/mutmut_equivalent.toml with the reason, and count as neither killed nor
-survived.
+survived. After reviewing a run's survivors and listing the equivalent ones,
+`python tests/mutmut_run.py pin` records their functions' hashes from that run.
 
 Each change is checked against the installed mutmut, so an upgrade that moves what it relies
 on fails loudly here rather than quietly mutating less.
@@ -142,14 +149,58 @@ def _runner_fastest_tests_first(*args, **kwargs):
     return runner
 
 
-# Reviewed survivors that no test can kill: the mutant behaves as the code does.
-EQUIVALENT: dict[str, str] = tomllib.loads(
-    (Path(__file__).parent / "mutmut_equivalent.toml").read_text()
-)["equivalent"]
+# Reviewed survivors that no test can kill: the mutant behaves as the code does; and the hash
+# of each one's function when it was reviewed.
+EQUIVALENT_FILE = Path(__file__).parent / "mutmut_equivalent.toml"
+_equivalent_toml = tomllib.loads(EQUIVALENT_FILE.read_text())
+EQUIVALENT: dict[str, str] = _equivalent_toml["equivalent"]
+REVIEWED: dict[str, str] = _equivalent_toml.get("reviewed", {})
+SKIPPED = 34  # mutmut's exit code for "skipped"
 
 
 def _module_of(mutant: str) -> str:
     return mutant.split(".x_", 1)[0].split(".xǁ", 1)[0]
+
+
+def _function_of(mutant: str) -> str:
+    """`rsvp.services.seats.x_rsvp_create__mutmut_12` -> `rsvp.services.seats.x_rsvp_create`."""
+    return mutant.partition("__mutmut_")[0]
+
+
+def _reviewed_unchanged(mutant: str, hash_by_function_name: dict[str, str]) -> bool:
+    function = _function_of(mutant)
+    current = hash_by_function_name.get(function.rpartition(".")[2])
+    return mutant in EQUIVALENT and current is not None and REVIEWED.get(function) == current
+
+
+_collect_source_file_mutation_data = mutmut_main.collect_source_file_mutation_data
+
+
+def _collect_skipping_reviewed(*, mutant_names):
+    mutants, data_by_path = _collect_source_file_mutation_data(mutant_names=mutant_names)
+    if os.environ.get("MUTATION_RECHECK") == "1":
+        return mutants, data_by_path
+    kept = []
+    for data, mutant, result in mutants:
+        if _reviewed_unchanged(mutant, data.hash_by_function_name):
+            data.exit_code_by_key[mutant] = SKIPPED
+            data.save()
+        else:
+            kept.append((data, mutant, result))
+    return kept, data_by_path
+
+
+def _run_results() -> tuple[dict[str, tuple[str, int | None]], dict[str, str]]:
+    """The last run's mutants/: each mutant's file and exit code, each function's hash."""
+    results: dict[str, tuple[str, int | None]] = {}
+    hashes: dict[str, str] = {}
+    for meta in sorted(Path("mutants").rglob("*.py.meta")):
+        path = str(meta.relative_to("mutants")).removesuffix(".meta")
+        module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        data = json.loads(meta.read_text())
+        results.update({m: (path, code) for m, code in data["exit_code_by_key"].items()})
+        hashes.update({f"{module}.{f}": h for f, h in data["hash_by_function_name"].items()})
+    return results, hashes
 
 
 def scores() -> None:
@@ -159,41 +210,69 @@ def scores() -> None:
     from mutmut.stats import status_by_exit_code
 
     rows: dict[str, Counter] = {}
-    seen: set[str] = set()
+    results, hashes = _run_results()
     stale: list[str] = []
-    for meta in sorted(Path("mutants").rglob("*.py.meta")):
-        module = str(meta.relative_to("mutants")).removesuffix(".meta")
-        for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
-            seen.add(mutant)
-            status = status_by_exit_code[code]
-            status = "killed" if status == "timeout" else status
-            if mutant in EQUIVALENT:
-                # A listed mutant that a test now kills is no longer equivalent: the entry
-                # names another mutation since the code moved, or a test was written for it.
-                if status == "survived":
-                    status = "equivalent"
-                elif status == "killed":
-                    stale.append(mutant)
-            rows.setdefault(module, Counter())[status] += 1
+    unpinned: list[str] = []
+    for mutant, (module, code) in sorted(results.items()):
+        status = status_by_exit_code[code]
+        status = "killed" if status == "timeout" else status
+        if mutant in EQUIVALENT:
+            # A listed mutant that a test now kills is no longer equivalent: the entry
+            # names another mutation since the code moved, or a test was written for it.
+            if status in ("survived", "skipped"):
+                status = "equivalent"
+                if REVIEWED.get(_function_of(mutant)) != hashes.get(_function_of(mutant)):
+                    unpinned.append(mutant)
+            elif status == "killed":
+                stale.append(mutant)
+        rows.setdefault(module, Counter())[status] += 1
     print("| module | mutants | killed | survived | no tests | equivalent | score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for module, count in rows.items():
+    for module, count in sorted(rows.items()):
         total = sum(count.values())
-        if not total:
-            continue
+        if count["not checked"] == total:
+            continue  # not in this run (a run of some mutants by name)
         judged = total - count["equivalent"]
         score = f"{100 * count['killed'] / judged:.1f}%" if judged else "n/a"
         print(
             f"| {module} | {total} | {count['killed']} | {count['survived']} | "
             f"{count['no tests']} | {count['equivalent']} | {score} |"
         )
-    run_modules = {_module_of(mutant) for mutant in seen}
-    stale += [m for m in EQUIVALENT if _module_of(m) in run_modules and m not in seen]
+    run_modules = {_module_of(mutant) for mutant in results}
+    stale += [m for m in EQUIVALENT if _module_of(m) in run_modules and m not in results]
     if stale:
         print("\nListed in tests/mutmut_equivalent.toml but killed or gone in this run")
         print("(re-key the entry to the mutant it describes, or drop it):")
         for mutant in stale:
             print(f"- {mutant}")
+    if unpinned:
+        print("\nListed and surviving, but their function is not the one reviewed (check the")
+        print("reason still holds, then `python tests/mutmut_run.py pin`):")
+        for mutant in unpinned:
+            print(f"- {mutant}")
+
+
+def pin() -> None:
+    """Record under `[reviewed]` the hash of every function with a listed mutant, from the last
+    run: run it once that run's survivors are reviewed. Refuses while a listed mutant of a
+    module in the run was killed or is gone (the entry is stale)."""
+    from mutmut.stats import status_by_exit_code
+
+    results, hashes = _run_results()
+    run_modules = {_module_of(m) for m, (_, code) in results.items() if code is not None}
+    listed = [m for m in EQUIVALENT if _module_of(m) in run_modules]
+    stale = [
+        m
+        for m in listed
+        if m not in results or status_by_exit_code[results[m][1]] not in ("survived", "skipped")
+    ]
+    if stale:
+        sys.exit("not pinned; listed but killed, unchecked or gone:\n" + "\n".join(stale))
+    reviewed = dict(REVIEWED) | {_function_of(m): hashes[_function_of(m)] for m in listed}
+    head = EQUIVALENT_FILE.read_text().partition("\n[reviewed]\n")[0].rstrip("\n")
+    table = "".join(f'"{function}" = "{reviewed[function]}"\n' for function in sorted(reviewed))
+    EQUIVALENT_FILE.write_text(f"{head}\n\n[reviewed]\n{table}")
+    print(f"pinned {len(listed)} mutants' functions ({len(reviewed)} functions in all)")
 
 
 def _install() -> None:
@@ -204,11 +283,13 @@ def _install() -> None:
     assert "_mutmut_mutated" in file_mutation.trampoline_imports, "mutmut changed its trampoline"
     assert "tests_by_mangled_function_name" in inspect.getsource(mutmut_main._run)
     assert "runner.submit(" in inspect.getsource(mutmut_main._run)
+    assert "collect_source_file_mutation_data(" in inspect.getsource(mutmut_main._run)
     visitor._skip_node_and_children = _skip_unless_predicate
     trampoline.wrap_in_trampoline = _wrap_keeping_signature
     mutmut_main.collect_or_load_stats = _collect_then_keep_own_tests
     mutmut_main.run_stats_collection = _run_stats_collection_noted
     mutmut_main.get_mutant_runner = _runner_fastest_tests_first
+    mutmut_main.collect_source_file_mutation_data = _collect_skipping_reviewed
     harness.PytestRunner.warm_up = _warm_up_then_freeze
 
 
@@ -216,6 +297,8 @@ if __name__ == "__main__":
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     if sys.argv[1:] == ["scores"]:
         scores()
+    elif sys.argv[1:] == ["pin"]:
+        pin()
     else:
         _install()
         mutmut_main.cli(prog_name="mutmut")
