@@ -11,6 +11,8 @@ Loaded with `-p tests.mutmut_db` from `[tool.mutmut] pytest_add_cli_args`; never
 `make test`.
 """
 
+from types import ModuleType
+
 import pytest
 
 _built = False
@@ -33,3 +35,12 @@ def test_database_is_built():
     from django.contrib.auth import get_user_model
 
     assert get_user_model().objects.count() == 0
+
+
+def pytest_configure(config):
+    # `-p` plugins are registered before the installed ones, and of two plugins' fixtures with
+    # one name the last registered wins: without this, pytest-django's django_db_setup runs
+    # `migrate` again in every forked run (a third of a one-test run; docs/testing.md).
+    last = ModuleType("mutmut_db_last")
+    last.django_db_setup = django_db_setup
+    config.pluginmanager.register(last, "mutmut-db-last")
