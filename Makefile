@@ -68,7 +68,7 @@ test-explore: setup
 	HYPOTHESIS_PROFILE=explore $(VENV)/bin/pytest -m hypothesis $(PYTEST_ARGS)
 
 # Mutation testing of every app's rules.py and services (docs/testing.md), in a fresh copy of
-# the tree in mutants/; about 27 minutes here (docs/testing.md), so not part of `make test`. Survivors after:
+# the tree in mutants/; about 16 1/2 minutes here (docs/testing.md), so not part of `make test`. Survivors after:
 # `.venv/bin/mutmut results`, one of them: `.venv/bin/mutmut show <name>`.
 mutation: deps
 	rm -rf mutants
