@@ -47,7 +47,10 @@ def server_command(app: str, *, fd: int | None = None, port: int = 0, ping: bool
                 "--http", "httptools", "--ws", os.environ.get("BENCH_WS", "websockets-sansio"),
                 "--ws-max-size", str(WS_MAX_MESSAGE), *pings, app]  # fmt: skip
     listen = ["--fd", str(fd)] if fd is not None else ["-b", "127.0.0.1", "-p", str(port)]
-    return [DAPHNE, *listen, "-v", "0", "--websocket-max-message-size", str(WS_MAX_MESSAGE),
+    daphne = [DAPHNE]
+    if os.environ.get("BENCH_SERVER") == "daphne-uvloop":  # bench/daphne_uvloop.py
+        daphne = [PYTHON, str(ROOT / "bench" / "daphne_uvloop.py")]
+    return [*daphne, *listen, "-v", "0", "--websocket-max-message-size", str(WS_MAX_MESSAGE),
             *(PING_FLAGS if ping else ()), app]  # fmt: skip
 
 
