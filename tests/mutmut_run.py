@@ -55,6 +55,7 @@ from mutmut.mutation import file_mutation, trampoline
 from mutmut.runners import harness
 from mutmut.state import state
 from mutmut.utils.file_utils import change_cwd
+from mutmut.utils.format_utils import mangled_name_from_mutant_name as _function_of
 
 # Running as a script put tests/ first on sys.path; mutmut must not import anything from here.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
@@ -162,15 +163,12 @@ def _module_of(mutant: str) -> str:
     return mutant.split(".x_", 1)[0].split(".xǁ", 1)[0]
 
 
-def _function_of(mutant: str) -> str:
-    """`rsvp.services.seats.x_rsvp_create__mutmut_12` -> `rsvp.services.seats.x_rsvp_create`."""
-    return mutant.partition("__mutmut_")[0]
-
-
 def _reviewed_unchanged(mutant: str, hash_by_function_name: dict[str, str]) -> bool:
+    if mutant not in EQUIVALENT:
+        return False
     function = _function_of(mutant)
     current = hash_by_function_name.get(function.rpartition(".")[2])
-    return mutant in EQUIVALENT and current is not None and REVIEWED.get(function) == current
+    return current is not None and REVIEWED.get(function) == current
 
 
 _collect_source_file_mutation_data = mutmut_main.collect_source_file_mutation_data
@@ -181,12 +179,15 @@ def _collect_skipping_reviewed(*, mutant_names):
     if os.environ.get("MUTATION_RECHECK") == "1":
         return mutants, data_by_path
     kept = []
+    skipped_in = set()
     for data, mutant, result in mutants:
         if _reviewed_unchanged(mutant, data.hash_by_function_name):
             data.exit_code_by_key[mutant] = SKIPPED
-            data.save()
+            skipped_in.add(data)
         else:
             kept.append((data, mutant, result))
+    for data in skipped_in:
+        data.save()
     return kept, data_by_path
 
 
