@@ -199,6 +199,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
             _remember_public(event_id, stage_version=stage_version, checked=checked)
         await self._send_full_state(event_id, talk_id)
 
+    async def __call__(self, scope, receive, send) -> None:
+        """Channels' `AsyncConsumer.__call__` for a consumer with no channel layer, awaiting
+        `receive` itself: Channels' `await_many_dispatch` makes a task and an `asyncio.wait`
+        for every message, which for 10,000 screens' heartbeats is a measurable share of a
+        core (docs/benchmarks.md, "The heartbeat's own path")."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
+
     async def dispatch(self, message: dict) -> None:
         """Channels' dispatch without its `aclose_old_connections()` before every message: a
         hop into the one thread that runs the ORM (thread-sensitive sync_to_async), for each

@@ -239,3 +239,37 @@ def test_concurrent_anonymous_connects_check_the_event_once(running_event):
     assert [state.count('id="live-stage"') for state in states] == [1] * 6
     assert events_read(one.captured_queries) > 0
     assert events_read(six.captured_queries) == events_read(one.captured_queries)
+
+
+def test_a_heartbeat_reaches_the_consumer_without_a_task_per_message(running_event):
+    """10,000 screens send about 200 heartbeats a second to one worker: the consumer awaits
+    its messages itself (Channels' loop made a task and an `asyncio.wait` for each)."""
+    path = ws_path(running_event, qa="stage")
+
+    async def body():
+        loop = asyncio.get_running_loop()
+        made = []
+
+        def counting_factory(loop, coro, **kwargs):
+            made.append(getattr(coro, "__qualname__", repr(coro)))
+            return asyncio.Task(coro, loop=loop, **kwargs)
+
+        async with live_process():
+            comm, connected, _ = await _open(path)
+            await next_frame(comm)
+            (conn,) = hub.by_event[running_event.pk]
+            loop.set_task_factory(counting_factory)
+            try:
+                for _ in range(20):
+                    before = conn.last_seen
+                    await comm.send_to(text_data=json.dumps({"type": "heartbeat"}))
+                    async with asyncio.timeout(5):
+                        while conn.last_seen == before:
+                            await asyncio.sleep(0)
+            finally:
+                loop.set_task_factory(None)
+            await comm.disconnect()
+        return connected, made
+
+    connected, made = run(body)
+    assert (connected, made) == (True, [])
