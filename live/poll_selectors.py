@@ -3,11 +3,14 @@ page's archive, the prepare page and the CSV. Results are counted in two queries
 number of polls; a closed poll reads the counts frozen when it closed."""
 
 from collections import Counter
+from functools import cache
 
+from django.db import connection
 from django.db.models import Count, Prefetch, prefetch_related_objects
 
-from meetups.models import Event, Talk
+from meetups.models import Event, Group, Talk
 from portal.errors import not_found
+from portal.rawsql import Columns, one_row
 
 from .models import Poll, PollBallot, PollOption
 from .rules import can_view_live, is_live_organiser
@@ -35,18 +38,56 @@ def poll_get(*, poll_id: int, event: Event | None = None) -> Poll:
     return poll
 
 
+@cache
+def _ballot_statements() -> tuple[Columns, Columns, Columns, Columns, str, str]:
+    """The poll with its event and group (`%s` the poll's id, then for the `_BY_SLUG` variant
+    the event's slug), and a poll's options in order. Written out: every answer starts with
+    them, and the ORM took longer to build the join and the prefetch than the database to
+    answer (docs/benchmarks.md, "Poll vote cost")."""
+    quote = connection.ops.quote_name
+    poll, event, group = Columns(Poll, "p"), Columns(Event, "e"), Columns(Group, "g")
+    option = Columns(PollOption, "o")
+    one = (
+        f"SELECT {poll.sql}, {event.sql}, {group.sql} FROM {quote(Poll._meta.db_table)} p "  # noqa: S608
+        f"INNER JOIN {quote(Event._meta.db_table)} e ON e.{quote('id')} = p.{quote('event_id')} "
+        f"INNER JOIN {quote(Group._meta.db_table)} g ON g.{quote('id')} = e.{quote('group_id')} "
+        f"WHERE p.{quote('id')} = %s AND p.{quote('status')} <> %s"
+    )
+    options = (
+        f"SELECT {option.sql} FROM {quote(PollOption._meta.db_table)} o "  # noqa: S608
+        f"WHERE o.{quote('poll_id')} = %s ORDER BY o.{quote('position')}, o.{quote('id')}"
+    )
+    return poll, event, group, option, one, options
+
+
 def poll_for_ballot(*, poll_id: int, user, slug: str | None = None) -> Poll:
     """The opened poll `poll_id` (of the event `slug`, when given), as an answer needs it: its
     event and group in one query (the rules read them; not the talk, which an answer does not
     show), its options in a second. NOT_FOUND for a draft, a poll of another event, or an
     event `user` may not see (`can_view_live`)."""
-    polls = Poll.objects.filter(pk=poll_id).shown()
+    poll_columns, event_columns, group_columns, option_columns, one, options = _ballot_statements()
+    params = [poll_id, Poll.Status.DRAFT.value]
     if slug is not None:
-        polls = polls.filter(event__slug=slug)
-    options = Prefetch("options", queryset=PollOption.objects.order_by("position", "pk"))
-    poll = polls.select_related("event__group").prefetch_related(options).first()
-    if poll is None or not can_view_live(user, poll):
+        one += f" AND e.{connection.ops.quote_name('slug')} = %s"
+        params.append(slug)
+    values = one_row(one, params, poll_columns, event_columns, group_columns)
+    if values is None:
         raise not_found("No such poll.")
+    poll = poll_columns.instance(values[0])
+    poll.event = event_columns.instance(values[1])
+    poll.event.group = group_columns.instance(values[2])
+    if not can_view_live(user, poll):
+        raise not_found("No such poll.")
+    with connection.cursor() as cursor:
+        cursor.execute(options, [poll.pk])
+        rows = cursor.fetchall()
+    prefetched = [option_columns.instance(row) for row in rows]
+    for option in prefetched:
+        PollOption.poll.field.set_cached_value(option, poll)
+    # Where `poll.options.all()` looks first, as prefetch_related leaves it.
+    options_of_poll = poll.options.all()
+    options_of_poll._result_cache, options_of_poll._prefetch_done = prefetched, True
+    poll._prefetched_objects_cache = {"options": options_of_poll}
     return poll
 
 

@@ -9,8 +9,10 @@ One open poll per talk (and one event-wide poll per event) and one ballot per pe
 are database constraints; the checks here give the clear message, the constraints the truth.
 """
 
+from functools import cache
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -259,23 +261,60 @@ def poll_vote(*, poll: Poll, user: AbstractBaseUser, option_ids: list[int]) -> P
             raise invalid("Choose one answer.", field="options")
         if not chosen <= {option.pk for option in poll.options.all()}:
             raise invalid("Choose among this poll's answers.", field="options")
-        # One statement whether it is the first answer or a change, and no IntegrityError when
-        # the same person answers twice at once: INSERT ... ON CONFLICT DO UPDATE.
-        [ballot] = PollBallot.objects.bulk_create(
-            [PollBallot(poll=poll, user=user)],
-            update_conflicts=True,
-            unique_fields=["poll", "user"],
-            update_fields=["updated_at"],
-        )
-        through = PollBallot.options.through
-        through.objects.filter(pollballot_id=ballot.pk).exclude(polloption_id__in=chosen).delete()
-        through.objects.bulk_create(
-            [through(pollballot_id=ballot.pk, polloption_id=pk) for pk in sorted(chosen)],
-            ignore_conflicts=True,
-        )
+        ballot = PollBallot(poll=poll, user=user)
+        ballot.pk = _ballot_upsert(ballot)
+        ballot._state.adding, ballot._state.db = False, connection.alias
+        _ballot_options_set(ballot.pk, sorted(chosen))
         _after_commit(poll_broadcast.poll_results_changed, event_id=poll.event_id)
     ballot.chosen_option_ids = sorted(chosen)
     return ballot
+
+
+@cache
+def _ballot_sql() -> tuple[str, str, str]:
+    """The ballot's upsert and its options' delete and insert. Written out: every answer runs
+    them, and the ORM took longer to build them than the database to answer (docs/
+    benchmarks.md, "Poll vote cost"). Identifiers from the models; values are parameters."""
+    quote = connection.ops.quote_name
+    table = quote(PollBallot._meta.db_table)
+    poll, user = quote("poll_id"), quote("user_id")
+    created, updated = quote("created_at"), quote("updated_at")
+    through = PollBallot.options.through._meta
+    options = quote(through.db_table)
+    ballot_column = quote(through.get_field("pollballot").column)
+    option_column = quote(through.get_field("polloption").column)
+    # One statement whether it is the first answer or a change, and no IntegrityError when the
+    # same person answers twice at once (the constraint one_ballot_per_person is the key).
+    upsert = (
+        f"INSERT INTO {table} ({poll}, {user}, {created}, {updated}) VALUES (%s, %s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT ({poll}, {user}) DO UPDATE SET {updated} = EXCLUDED.{updated} "
+        f"RETURNING {quote('id')}"
+    )
+    delete = f"DELETE FROM {options} WHERE {ballot_column} = %s AND {option_column} NOT IN ({{}})"  # noqa: S608
+    insert = (
+        f"INSERT INTO {options} ({ballot_column}, {option_column}) VALUES {{}} "  # noqa: S608
+        "ON CONFLICT DO NOTHING"
+    )
+    return upsert, delete, insert
+
+
+def _ballot_upsert(ballot: PollBallot) -> int:
+    """Write `ballot` (new, or its `updated_at` if the person has one): its id."""
+    upsert, _, _ = _ballot_sql()
+    now = PollBallot._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, [ballot.poll_id, ballot.user_id, now, now])
+        return cursor.fetchone()[0]
+
+
+def _ballot_options_set(ballot_id: int, option_ids: list[int]) -> None:
+    """Make the ballot's options exactly `option_ids` (not empty): two statements."""
+    _, delete, insert = _ballot_sql()
+    slots = ", ".join(["%s"] * len(option_ids))
+    pairs = ", ".join(["(%s, %s)"] * len(option_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(delete.format(slots), [ballot_id, *option_ids])
+        cursor.execute(insert.format(pairs), [v for pk in option_ids for v in (ballot_id, pk)])
 
 
 def poll_ballots_erase(*, user: AbstractBaseUser) -> int:

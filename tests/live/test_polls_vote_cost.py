@@ -170,6 +170,52 @@ def test_a_poll_of_another_event_is_not_found_by_its_vote_url(
     assert PollBallot.objects.count() == 0
 
 
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_the_written_out_poll_read_loads_what_the_orm_loads(
+    running_event, organiser, member, django_assert_num_queries
+):
+    poll = new_poll(running_event, organiser, options=("Yes", "No", "Maybe"))
+    orm = Poll.objects.select_related("event__group").prefetch_related("options").get(pk=poll.pk)
+
+    with django_assert_num_queries(2):
+        read = poll_selectors.poll_for_ballot(poll_id=poll.pk, user=member, slug=running_event.slug)
+    with django_assert_num_queries(0):
+        options = list(read.options.all())
+        event, group = read.event, read.event.group
+        polls_of_options = {option.poll for option in options}
+
+    assert _fields(read) == _fields(orm)
+    assert (_fields(event), _fields(group)) == (_fields(orm.event), _fields(orm.event.group))
+    assert [_fields(o) for o in options] == [_fields(o) for o in orm.options.order_by("position")]
+    assert [o.text for o in options] == ["Yes", "No", "Maybe"]
+    assert polls_of_options == {read}
+    assert read.event.ends_at.tzinfo is not None  # the converters ran (SQLite hands back text)
+
+
+def test_the_written_out_poll_read_refuses_a_draft_and_another_events_slug(
+    running_event, organiser, member, group
+):
+    from tests.factories import make_event
+
+    draft = polls.poll_create(
+        event=running_event, talk=None, user=organiser, question="Tea?", options=["A", "B"]
+    )
+    opened = new_poll(running_event, organiser)
+    other = make_event(group=group, starts_in=-timedelta(hours=1), title="Elsewhere")
+
+    assert refusal(lambda: poll_selectors.poll_for_ballot(poll_id=draft.pk, user=member)) == (
+        "not_found",
+        "No such poll.",
+    )
+    assert refusal(
+        lambda: poll_selectors.poll_for_ballot(poll_id=opened.pk, user=member, slug=other.slug)
+    ) == ("not_found", "No such poll.")
+    assert poll_selectors.poll_for_ballot(poll_id=opened.pk, user=member).pk == opened.pk
+
+
 # -- the same person answering from several tabs at once (PostgreSQL) ----------------------------
 
 THREADS = 12
