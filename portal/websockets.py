@@ -21,7 +21,7 @@ import logging
 from urllib.parse import urlsplit
 
 from channels.auth import AuthMiddleware
-from channels.sessions import CookieMiddleware, SessionMiddleware
+from channels.sessions import CookieMiddleware, InstanceSessionWrapper, SessionMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http.request import split_domain_port, validate_host
@@ -148,6 +148,21 @@ class SessionAuthMiddleware(AuthMiddleware):
         await super().resolve_scope(scope)
 
 
+class SessionScopeMiddleware(SessionMiddleware):
+    """Channels' SessionMiddleware (the session in the scope), handing the inner app the
+    server's own `send`. Channels wraps `send` to save the session and set its cookie on an
+    `http.response.start`, which a websocket never sends, and the wrapper reads the session's
+    state through a lazy object on every frame: at 2,000 screens and a few broadcasts a second,
+    tens of thousands of calls a second for nothing (docs/benchmarks.md, "A frame's way out")."""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await super().__call__(scope, receive, send)
+        wrapper = InstanceSessionWrapper(scope, send)
+        await wrapper.resolve_session()
+        return await self.inner(wrapper.scope, receive, send)
+
+
 def AuthMiddlewareStack(inner):
     """Channels' stack of the same name (cookies, session, user) with the middleware above."""
-    return CookieMiddleware(SessionMiddleware(SessionAuthMiddleware(inner)))
+    return CookieMiddleware(SessionScopeMiddleware(SessionAuthMiddleware(inner)))

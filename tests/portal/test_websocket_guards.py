@@ -6,6 +6,7 @@ tests/portal/test_websocket_guards_server.py does the same against a real daphne
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 # Imported at collection, not inside a test: importing it runs django.setup(), which reapplies
@@ -170,3 +171,35 @@ def test_csrf_trusted_origins_are_trusted_with_their_port(settings):
     assert origin_allowed(_scope("https://live.example.net:8443")) is True
     assert origin_allowed(_scope("https://live.example.net")) is False
     assert origin_allowed(_scope("https://evil-example.net:8443")) is False
+
+
+def _through_the_stack(scope_type: str, cookie: bytes | None):
+    """What the inner app of `AuthMiddlewareStack` is handed: (send is the server's, the
+    session's key, the user's name)."""
+    from portal.websockets import AuthMiddlewareStack
+
+    seen = {}
+
+    async def inner(scope, receive, send):
+        seen["user"] = await database_sync_to_async(lambda: scope["user"].get_username())()
+        seen["session_key"] = scope["session"].session_key
+        seen["send"] = send
+
+    async def server_send(message):
+        pass
+
+    headers = [(b"host", b"testserver")] + ([(b"cookie", cookie)] if cookie else [])
+    scope = {"type": scope_type, "path": "/", "headers": headers}
+    async_to_sync(AuthMiddlewareStack(inner))(scope, None, server_send)
+    return seen["send"] is server_send, seen["session_key"] is not None, seen["user"]
+
+
+def test_a_websocket_gets_the_servers_own_send_with_its_session_and_user(member, client):
+    """Channels' session middleware wraps `send` to save the session on an HTTP response; a
+    socket never sends one, and the wrapper cost every frame of every broadcast lookups."""
+    cookie = _session_cookie(client, member)
+
+    assert _through_the_stack("websocket", cookie) == (True, True, member.username)
+    assert _through_the_stack("websocket", None) == (True, False, "")
+    # Anything else keeps Channels' wrapper (it saves the session on http.response.start).
+    assert _through_the_stack("http", cookie) == (False, True, member.username)
