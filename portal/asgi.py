@@ -14,9 +14,12 @@ from django.conf import settings  # noqa: E402
 from portal.asgi_http import ThreadPoolASGIHandler  # noqa: E402
 from portal.autobahn_logs import skip_unread_debug_formatting  # noqa: E402
 from portal.twisted_forms import disable_form_parsing  # noqa: E402
+from portal.twisted_writes import write_eagerly  # noqa: E402
 
 # Under daphne, Twisted would parse each form body in memory before Django bounds it.
 disable_form_parsing()
+# And Twisted would wait a turn of the event loop before sending each websocket frame.
+write_eagerly()
 # And autobahn would format debug lines nobody reads on every websocket handshake.
 skip_unread_debug_formatting()
 django_asgi_app = ThreadPoolASGIHandler(threads=settings.HTTP_THREADS)
