@@ -43,7 +43,7 @@ def _ballot_statements() -> tuple[Columns, Columns, Columns, Columns, str, str]:
     """The poll with its event and group (`%s` the poll's id, then for the `_BY_SLUG` variant
     the event's slug), and a poll's options in order. Written out: every answer starts with
     them, and the ORM took longer to build the join and the prefetch than the database to
-    answer (docs/benchmarks.md, "Poll vote cost")."""
+    answer (docs/benchmarks.md, "A frame's way out, and a cheaper poll answer")."""
     quote = connection.ops.quote_name
     poll, event, group = Columns(Poll, "p"), Columns(Event, "e"), Columns(Group, "g")
     option = Columns(PollOption, "o")

@@ -272,9 +272,10 @@ def poll_vote(*, poll: Poll, user: AbstractBaseUser, option_ids: list[int]) -> P
 
 @cache
 def _ballot_sql() -> tuple[str, str, str]:
-    """The ballot's upsert and its options' delete and insert. Written out: every answer runs
-    them, and the ORM took longer to build them than the database to answer (docs/
-    benchmarks.md, "Poll vote cost"). Identifiers from the models; values are parameters."""
+    """The ballot's upsert and its options' delete and insert. Written out: every answer
+    runs them, and the ORM took longer to build them than the database to answer
+    (docs/benchmarks.md, "A frame's way out, and a cheaper poll answer"). Identifiers come
+    from the models; values are always parameters."""
     quote = connection.ops.quote_name
     table = quote(PollBallot._meta.db_table)
     poll, user = quote("poll_id"), quote("user_id")
