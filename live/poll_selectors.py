@@ -40,8 +40,8 @@ def poll_get(*, poll_id: int, event: Event | None = None) -> Poll:
 
 @cache
 def _ballot_statements() -> tuple[Columns, Columns, Columns, Columns, str, str]:
-    """The poll with its event and group (`%s` the poll's id, then for the `_BY_SLUG` variant
-    the event's slug), and a poll's options in order. Written out: every answer starts with
+    """The poll with its event and group (by the poll's id; `poll_for_ballot` adds the event's
+    slug when it has one), and a poll's options in order. Written out: every answer starts with
     them, and the ORM took longer to build the join and the prefetch than the database to
     answer (docs/benchmarks.md, "A frame's way out, and a cheaper poll answer")."""
     quote = connection.ops.quote_name
