@@ -5,15 +5,11 @@ frame of about N bytes, stamped like the live app's frames, to every socket, the
 the stamp. Served by the same server (daphne) as the portal in bench/live_fanout.py.
 """
 
-import os
 import time
 
-from portal.twisted_writes import write_eagerly
+from bench.servers import serve_bare_app_as_the_portal
 
-# The same server as the portal's: daphne with the portal's eager writes (portal/asgi.py);
-# BENCH_BARE_SERVER=stock serves it with daphne as released, to compare.
-if os.environ.get("BENCH_BARE_SERVER") != "stock":
-    write_eagerly()
+serve_bare_app_as_the_portal()
 
 sockets: set = set()
 

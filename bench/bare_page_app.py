@@ -10,12 +10,9 @@ server (daphne) as the portal, so the gap between the two is what Django's page 
 import json
 import os
 
-from portal.twisted_writes import write_eagerly
+from bench.servers import serve_bare_app_as_the_portal
 
-# The same server as the portal's: daphne with the portal's eager writes (portal/asgi.py);
-# BENCH_BARE_SERVER=stock serves it with daphne as released, to compare.
-if os.environ.get("BENCH_BARE_SERVER") != "stock":
-    write_eagerly()
+serve_bare_app_as_the_portal()
 
 _SIZES = json.loads(os.environ.get("BARE_PAGE_SIZES", "{}"))
 _DEFAULT = b"x" * int(_SIZES.get("default", 20_000))

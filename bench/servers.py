@@ -54,6 +54,16 @@ def server_command(app: str, *, fd: int | None = None, port: int = 0, ping: bool
             *(PING_FLAGS if ping else ()), app]  # fmt: skip
 
 
+def serve_bare_app_as_the_portal() -> None:
+    """For a bare baseline app, at its import: the same server as the portal's, i.e. daphne
+    with the portal's eager writes (portal/asgi.py, portal/twisted_writes.py);
+    BENCH_BARE_SERVER=stock leaves daphne as released, to compare."""
+    if os.environ.get("BENCH_BARE_SERVER") != "stock":
+        from portal.twisted_writes import write_eagerly
+
+        write_eagerly()
+
+
 def free_port() -> int:
     """A port free right now; racy (see the module's docstring): prefer a started server's."""
     with socket.socket() as sock:

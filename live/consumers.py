@@ -155,9 +155,6 @@ def _shared(key: tuple, make: Callable[[], Awaitable], done: Callable | None = N
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
-    # Deliberately no channel layer per consumer: the hub holds one per process (live/hub.py).
-    channel_layer_alias = "live-consumers-use-the-hub"
-
     connection: Connection | None = None
     # (stage version, time) of a database check that found the event public for anyone.
     _public_check: tuple[int, float] | None = None
@@ -205,6 +202,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         for every message, which for 10,000 screens' heartbeats is a measurable share of a
         core (docs/benchmarks.md, "The heartbeat's own path")."""
         self.scope = scope
+        # Deliberately no channel layer per consumer: the hub holds one per process (hub.py).
         self.channel_layer = None
         self.base_send = send
         try:

@@ -51,6 +51,7 @@ def _ballot_statements() -> tuple[Columns, Columns, Columns, Columns, str, str]:
         f"SELECT {poll.sql}, {event.sql}, {group.sql} FROM {quote(Poll._meta.db_table)} p "  # noqa: S608
         f"INNER JOIN {quote(Event._meta.db_table)} e ON e.{quote('id')} = p.{quote('event_id')} "
         f"INNER JOIN {quote(Group._meta.db_table)} g ON g.{quote('id')} = e.{quote('group_id')} "
+        # Not a draft: `PollQuerySet.shown()`, the room's rule, with DRAFT as the parameter.
         f"WHERE p.{quote('id')} = %s AND p.{quote('status')} <> %s"
     )
     options = (
