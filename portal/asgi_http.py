@@ -14,7 +14,9 @@ connection between requests, as under gunicorn's threaded workers. Websockets do
 through here (Channels routes them to the consumers).
 
 The request body is bounded here, before Django buffers it (portal/limits.py), and read on the
-event loop before the request takes a thread, so a slow upload does not hold one.
+event loop before the request takes a thread, so a slow upload does not hold one. An anonymous
+page the cache holds is then answered on the event loop, without a thread
+(portal/pagecache_front.py).
 """
 
 import asyncio
@@ -31,6 +33,7 @@ from django.http import FileResponse
 from django.urls import set_script_prefix
 
 from . import limits
+from .pagecache_front import CachedPagesFront
 
 
 class _BodyAlreadyRead:
@@ -57,6 +60,7 @@ class ThreadPoolASGIHandler(ASGIHandler):
         # exists to avoid.
         base.BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
+        self.cached_pages = CachedPagesFront()
         self.threads = threads
         # One set of threads per event loop: in production one loop per process, but tests
         # may drive the same application from several loops.
@@ -78,6 +82,10 @@ class ThreadPoolASGIHandler(ASGIHandler):
             if counting.exceeded:
                 await limits.send_too_large(scope, send, limit)
             return  # else the client went away
+        if (cached := self._cached_page(scope, body_file)) is not None:
+            with closing(body_file):
+                await self.send_response(cached, send)
+            return
         free = self._free_threads_of_this_loop()
         try:
             executor = await free.get()
@@ -114,6 +122,14 @@ class ThreadPoolASGIHandler(ASGIHandler):
                 pass
             if response.streaming:
                 await sync_to_async(response.close)()
+
+    def _cached_page(self, scope, body_file):
+        """An anonymous page the cache holds, answered here on the event loop without a thread
+        (portal/pagecache_front.py); None for everything else."""
+        if scope["method"] not in ("GET", "HEAD"):
+            return None
+        request, _ = self.create_request(scope, body_file)  # reads nothing of the body
+        return self.cached_pages.respond(request) if request is not None else None
 
     def _respond(self, scope, body_file):
         signals.request_started.send(sender=self.__class__, scope=scope)

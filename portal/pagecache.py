@@ -49,6 +49,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -236,6 +237,37 @@ def _from_entry(entry: dict) -> HttpResponse:
     return response
 
 
+def _stored_page(key: str) -> tuple[dict | None, list[str] | None]:
+    """The page stored under `key` if it is still current (None otherwise), and the names of
+    the versions its URL was last seen to depend on."""
+    found = _cache().get_many([key, _dependencies_key(key)])
+    entry = found.get(key)
+    if entry is not None and _versions(entry["versions"], create=False) != entry["versions"]:
+        entry = None
+    return entry, found.get(_dependencies_key(key))
+
+
+def _hit(request: HttpRequest, entry: dict) -> HttpResponse:
+    # The view that made it, for the request metrics and logs (no query).
+    request.resolver_match = resolve(request.path_info)
+    return _from_entry(entry)
+
+
+def cached_page(request: HttpRequest) -> HttpResponse | None:
+    """The stored page for a GET the cache may answer (anonymous, current versions), else
+    None. For the server's front (portal/asgi_http.py), which answers it before a thread and
+    the middleware chain; `page_cache` below does the same for every other way in."""
+    if not (_tracked(request) and _anonymous(request)) or (key := _page_key(request)) is None:
+        return None
+    entry, _ = _stored_page(key)
+    return _hit(request, entry) if entry is not None else None
+
+
+def cache_in_process() -> bool:
+    """Whether the pages cache is this process's memory, so reading it never waits on I/O."""
+    return isinstance(_cache(), LocMemCache)
+
+
 def page_cache(get_response: Middleware) -> Middleware:
     """Serves anonymous public pages from the cache; stores what `cache_public_page` views
     rendered. Sits inside the request id and HEAD handling, outside everything that adds
@@ -245,20 +277,13 @@ def page_cache(get_response: Middleware) -> Middleware:
     def middleware(request: HttpRequest) -> HttpResponse:
         if not _tracked(request) or (key := _page_key(request)) is None:
             return get_response(request)
-        cache = _cache()
         shared = _anonymous(request)
         if shared:
-            found = cache.get_many([key, _dependencies_key(key)])
-            entry = found.get(key)
+            entry, remembered = _stored_page(key)
             if entry is not None:
-                current = _versions(entry["versions"], create=False)
-                if current == entry["versions"]:
-                    # The view that made it, for the request metrics and logs (no query).
-                    request.resolver_match = resolve(request.path_info)
-                    return _from_entry(entry)
-            remembered = found.get(_dependencies_key(key))
+                return _hit(request, entry)
         else:
-            remembered = cache.get(_dependencies_key(key))
+            remembered = _cache().get(_dependencies_key(key))
         render = _PageRender(key, remembered, shared=shared)
         request._page_render = render
         response = get_response(request)

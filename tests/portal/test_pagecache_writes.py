@@ -1,6 +1,9 @@
 """Every kind of write that changes what a public page shows renews it: the next anonymous
 request after the write sees the change, never the cached page (portal/pagecache.py). Each
-test first proves the page is served from the cache, then writes through the service."""
+test first proves the page is served from the cache, then writes through the service. Each
+runs twice: through Django's test client (the page cache middleware serves the hits) and
+through the ASGI handler daphne serves (its front answers the hits on the event loop,
+portal/pagecache_front.py)."""
 
 import re
 from datetime import timedelta
@@ -23,9 +26,20 @@ from portal.personal_data import account_erase
 from rsvp import services as rsvp_services
 from rsvp.models import Rsvp
 from tests import factories
+from tests.portal.asgi_client import AsgiClient
 
 # Real commits: pages are renewed after the write commits (transaction.on_commit).
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(params=["test client", "asgi"])
+def client(request):
+    if request.param == "test client":
+        yield Client()
+        return
+    asgi = AsgiClient()
+    yield asgi
+    asgi.close()
 
 
 def hit(response) -> bool:
