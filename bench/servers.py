@@ -56,15 +56,12 @@ def server_command(app: str, *, fd: int | None = None, port: int = 0, ping: bool
 
 def serve_bare_app_as_the_portal() -> None:
     """For a bare baseline app, at its import: the same server as the portal's, i.e. daphne
-    with the portal's eager writes and sweeps (portal/asgi.py, portal/twisted_writes.py,
-    portal/daphne_sweeps.py);
+    with the portal's eager writes (portal/asgi.py, portal/twisted_writes.py);
     BENCH_BARE_SERVER=stock leaves daphne as released, to compare."""
     if os.environ.get("BENCH_BARE_SERVER") != "stock":
-        from portal.daphne_sweeps import sweep_only_what_is_due
         from portal.twisted_writes import write_eagerly
 
         write_eagerly()
-        sweep_only_what_is_due()
 
 
 def free_port() -> int:

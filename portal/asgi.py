@@ -13,7 +13,6 @@ from django.conf import settings  # noqa: E402
 
 from portal.asgi_http import ThreadPoolASGIHandler  # noqa: E402
 from portal.autobahn_logs import skip_unread_debug_formatting  # noqa: E402
-from portal.daphne_sweeps import sweep_only_what_is_due  # noqa: E402
 from portal.twisted_forms import disable_form_parsing  # noqa: E402
 from portal.twisted_writes import write_eagerly  # noqa: E402
 
@@ -23,8 +22,6 @@ disable_form_parsing()
 write_eagerly()
 # And autobahn would format debug lines nobody reads on every websocket handshake.
 skip_unread_debug_formatting()
-# And daphne would walk every connection every second or two to find the few with work due.
-sweep_only_what_is_due()
 django_asgi_app = ThreadPoolASGIHandler(threads=settings.HTTP_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
