@@ -126,7 +126,7 @@ class ThreadPoolASGIHandler(ASGIHandler):
     def _cached_page(self, scope, body_file):
         """An anonymous page the cache holds, answered here on the event loop without a thread
         (portal/pagecache_front.py); None for everything else."""
-        if scope["method"] not in ("GET", "HEAD"):
+        if not self.cached_pages.may_answer(scope["method"]):
             return None
         request, _ = self.create_request(scope, body_file)  # reads nothing of the body
         return self.cached_pages.respond(request) if request is not None else None

@@ -51,12 +51,20 @@ class CachedPagesFront:
     def __init__(self):
         self.chain = _outer_chain()
 
+    def may_answer(self, method: str) -> bool:
+        """Whether a request with `method` could be answered here at all; asked first, so a
+        deployment whose cache is in Redis builds no request for the front to look at."""
+        return (
+            method in ("GET", "HEAD")
+            and self.chain is not None
+            and settings.PAGE_CACHE_ENABLED
+            and pagecache.cache_in_process()
+        )
+
     def respond(self, request: HttpRequest) -> HttpResponse | None:
         """The response to `request` when the cache holds its current page, else None (nothing
         was sent, logged or counted: the request goes the whole way)."""
-        if self.chain is None or not settings.PAGE_CACHE_ENABLED:
-            return None
-        if request.method not in ("GET", "HEAD") or not pagecache.cache_in_process():
+        if not self.may_answer(request.method):
             return None
         method = request.method
         request.method = "GET"  # the cache's rule is asked as head_as_get would ask it

@@ -198,11 +198,17 @@ def test_nothing_from_the_front_when_the_cache_is_not_in_this_process(
     warm(asgi, "/")
     monkeypatch.setattr(pagecache, "cache_in_process", lambda: False)
     threads_taken.clear()
+    built = []
+    create_request = asgi.handler.create_request
+    monkeypatch.setattr(
+        asgi.handler, "create_request", lambda *args: built.append(1) or create_request(*args)
+    )
 
     response = asgi.get("/")
 
     assert hit(response) is True  # from the middleware, on a thread
     assert threads_taken == ["/"]
+    assert built == [1]  # only the thread's: the front built no request to look at
 
 
 CALLS = {"outer": 0, "inner": 0}
