@@ -34,13 +34,7 @@ def test_hits_from_redis_are_served_on_a_thread_not_on_the_event_loop(
     redis_pages, event, monkeypatch
 ):
     asgi = AsgiClient()
-    taken: list[str] = []
-    respond = asgi.handler._respond
-    monkeypatch.setattr(
-        asgi.handler,
-        "_respond",
-        lambda scope, body: taken.append(scope["path"]) or respond(scope, body),
-    )
+    taken = asgi.record_threads(monkeypatch)
     url = event.get_absolute_url()
     try:
         answers = [asgi.get(url) for _ in range(4)]

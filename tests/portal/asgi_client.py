@@ -24,8 +24,9 @@ class AsgiClient:
 
     def request(self, method: str, path: str, *, headers: dict | None = None) -> HttpResponse:
         url, _, query = path.partition("?")
-        sent = [(b"host", b"testserver")]
-        sent += [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
+        given = {name.lower(): value for name, value in (headers or {}).items()}
+        given.setdefault("host", "testserver")
+        sent = [(name.encode(), value.encode()) for name, value in given.items()]
         communicator = HttpCommunicator(self.handler, method, url, headers=sent)
         communicator.scope["query_string"] = query.encode()
         answer = self.loop.run_until_complete(self._exchange(communicator))
@@ -33,6 +34,19 @@ class AsgiClient:
         for name, value in answer["headers"]:
             response.headers[name.decode()] = value.decode()
         return response
+
+    def record_threads(self, monkeypatch) -> list[str]:
+        """The paths of the requests that, from now on, take one of the handler's threads
+        (the whole middleware chain) rather than being answered by the front."""
+        taken: list[str] = []
+        respond = self.handler._respond
+
+        def counted(scope, body_file):
+            taken.append(scope["path"])
+            return respond(scope, body_file)
+
+        monkeypatch.setattr(self.handler, "_respond", counted)
+        return taken
 
     @staticmethod
     async def _exchange(communicator: HttpCommunicator) -> dict:

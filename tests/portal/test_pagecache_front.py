@@ -27,15 +27,7 @@ def asgi():
 @pytest.fixture
 def threads_taken(asgi, monkeypatch):
     """The requests that took one of the handler's threads (the whole middleware chain)."""
-    taken: list[str] = []
-    respond = asgi.handler._respond
-
-    def counted(scope, body_file):
-        taken.append(scope["path"])
-        return respond(scope, body_file)
-
-    monkeypatch.setattr(asgi.handler, "_respond", counted)
-    return taken
+    return asgi.record_threads(monkeypatch)
 
 
 def hit(response) -> bool:
