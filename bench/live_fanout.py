@@ -31,8 +31,9 @@ Before those, two rounds of their own (each skipped with 0):
 - poll (`--poll-clients`, `--poll-rate`, `--poll-seconds`; bench/live_poll_seed.py): sockets
   on the live page of an event with an open poll whose results show while voting, and poll
   answers POSTed by different signed-in voters as htmx sends them (session cookie, CSRF
-  header), one worker pinned as above. The results broadcast is coalesced
-  (LIVE_POLL_COALESCE_SECONDS): "frames/s per client" is the busiest client's.
+  header) over 64 keep-alive connections, one worker pinned as above. The results
+  broadcast is coalesced (LIVE_POLL_COALESCE_SECONDS): "frames/s per client" is the busiest
+  client's.
 - overload (`--overload-rate`, `--overload-clients`): the Q&A vote toggles at a rate one
   worker (with Redis, as deployed) cannot write to every socket, to see it skip intermediate
   states instead of queueing them and keep answering POSTs.
@@ -59,7 +60,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -70,6 +70,7 @@ from websockets.asyncio.client import connect
 from bench import servers
 from bench.fanout_rounds import RoundResult, run_round
 from bench.fanout_rounds import cpu_seconds as cpu_seconds  # bench/idle_sockets.py imports it
+from bench.http_burst import Pool
 
 STAMP = re.compile(r'data-broadcast="(\d+)"')
 
@@ -113,36 +114,43 @@ class LivePoster:
 
 class PollPoster:
     """Poll answers as browsers send them: htmx POSTs of the answer form with the session
-    cookie and the CSRF token, each by a different seeded voter (one vote each)."""
+    cookie and the CSRF token, each by a different seeded voter (one vote each).
+
+    Over 64 keep-alive connections of bench/http_burst.py. With the answers queueing (one
+    worker serves about a quarter of the 200 a second asked), httpx's pool took this load
+    generator to 0.92 of its core, so frames it had no time to read were stamped late; this
+    pool leaves it at 0.28 (docs/benchmarks.md, 2026-12-01 15:41)."""
+
+    CONNECTIONS = 64
 
     def __init__(self, data: dict, port: int):
         self.data = data
-        # The voters' cookies go in each request's header; the client keeps none (a response's
-        # CSRF cookie must not be sent on with the next voter's request).
-        jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-        self.http = httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{port}", cookies=jar, timeout=30,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
-        )  # fmt: skip
+        self.pool = Pool("127.0.0.1", port, self.CONNECTIONS)
         self.url = f"/events/{data['slug']}/live/polls/{data['poll_id']}/vote/"
+
+    async def open(self) -> "PollPoster":
+        await self.pool.open()
+        return self
 
     async def __call__(self, k: int) -> None:
         voter = self.data["voters"][k]
         options = self.data["options"]
-        response = await self.http.post(
+        reply = await self.pool.send(
+            "POST",
             self.url,
-            data={"option": str(options[k % len(options)])},
-            headers={
+            {
                 "Cookie": f"sessionid={voter['session']}; csrftoken={voter['csrf']}",
                 "X-CSRFToken": voter["csrf"],
                 "HX-Request": "true",
+                "Content-Type": "application/x-www-form-urlencoded",
             },
+            f"option={options[k % len(options)]}".encode(),
         )
-        if response.status_code != 200 or "your answer is in" not in response.text:
-            raise RuntimeError(f"vote answered {response.status_code}: {response.text[:200]}")
+        if reply.status != 200 or b"your answer is in" not in reply.body:
+            raise RuntimeError(f"vote answered {reply.status}: {reply.body[:200]!r}")
 
     async def close(self) -> None:
-        await self.http.aclose()
+        await self.pool.close()
 
 
 async def poll_round(args, work: Path, procs: list) -> RoundResult:
@@ -164,7 +172,7 @@ async def poll_round(args, work: Path, procs: list) -> RoundResult:
         log=work / "poll.log",
     )  # fmt: skip
     procs.append(proc)
-    poster = PollPoster(data, proc.port)
+    poster = await PollPoster(data, proc.port).open()
     try:
         return await run_round(
             "poll results, 1 worker", n=args.poll_clients,
