@@ -22,7 +22,7 @@ from meetups.models import Event, Talk
 from portal import observability
 from rsvp.selectors import event_attendance_counts
 
-from . import selectors
+from . import qa_items, selectors
 from .coalesce import Coalescer
 from .hub import hub
 from .topics import counts_key, event_group, follow_key, qa_key, stage_key
@@ -94,12 +94,12 @@ def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> d
     }
     open_ids = {q.pk for q in states["top"].open}
     for audience in ("public", "organiser"):
-        # Each question's markup once per audience, shared by both sort orders.
+        # Each question's markup per audience, shared by both sort orders and rendered only
+        # when that question changed (live/qa_items.py).
         for question in questions:
             can_vote = not read_only and question.pk in open_ids
-            question.item_html = render_to_string(
-                "live/fragments.html#question_item",
-                {**base, "q": question, "can_vote": can_vote, "audience": audience},
+            question.item_html = qa_items.question_item(
+                question, {**base, "can_vote": can_vote, "audience": audience}
             )
         for sort, qa in states.items():
             frames[f"{audience}:{sort}"] = render_to_string(

@@ -8,6 +8,7 @@ from channels.layers import channel_layers
 from django.core.cache import cache
 from django.test import Client
 
+from live import qa_items
 from live.hub import hub
 from tests.factories import PASSWORD, make_event, make_talk, make_user
 
@@ -19,6 +20,7 @@ def _fresh_live_process(settings):
     settings.LIVE_PRESENCE_DEBOUNCE_SECONDS = 0.01
     channel_layers.backends.clear()
     cache.clear()
+    qa_items.forget_all()
     hub._reset(None)
     yield
     if hub.loop is not None and not hub.loop.is_closed():
