@@ -5,13 +5,22 @@ without, so while Redis is unreachable reads miss, writes are dropped, `add` add
 `incr` raises ValueError (which django-ratelimit takes as "no count"; with
 RATELIMIT_FAIL_OPEN the request is let through). Each process logs the outage at most once
 every LOG_EVERY_SECONDS.
+
+One client, with one connection pool, serves every instance of the same Redis and options in
+a process. Django makes a cache instance per thread *and per asyncio context* (its `caches` is
+an asgiref Local), so under ASGI each request got an instance of its own, a pool of its own
+and a new TCP connection to Redis with its handshake (Django ticket #33625). In a profile of
+the overload round of bench/live_fanout.py that was about a tenth of a vote's time.
+redis-py's pool is thread-safe.
 """
 
 import functools
 import logging
+import threading
 import time
+from functools import cached_property
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
 
 logger = logging.getLogger(__name__)
@@ -40,8 +49,20 @@ def _raise_value_error(*args, **kwargs):
     raise ValueError("the cache is unreachable")
 
 
+_clients: dict[tuple[tuple[str, ...], str], RedisCacheClient] = {}
+_clients_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     _last_logged = float("-inf")
+
+    @cached_property
+    def _cache(self) -> RedisCacheClient:
+        key = (tuple(self._servers), repr(sorted(self._options.items())))
+        with _clients_lock:
+            if key not in _clients:
+                _clients[key] = self._class(self._servers, **self._options)
+            return _clients[key]
 
     def _log_outage(self, operation: str) -> None:
         now = time.monotonic()

@@ -1,6 +1,11 @@
 """The Redis cache carries on without Redis: misses, dropped writes, rate limits let through."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+import redis as redis_py
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.cache import caches
 from django_ratelimit.core import is_ratelimited
 
@@ -71,3 +76,59 @@ def test_rate_limits_hold_with_redis_and_let_requests_through_without(redis, set
 
     assert with_redis == [False, True]
     assert without == [False, False]
+
+
+def _connections_received(port: int) -> int:
+    with redis_py.Redis(port=port) as client:
+        return client.info("stats")["total_connections_received"]
+
+
+def test_requests_share_one_connection_to_redis(redis, settings):
+    """Under ASGI each request runs in an asyncio context of its own, where Django's `caches`
+    makes a new cache instance: they must not each open a connection (portal/cache.py)."""
+    port, _ = redis
+    location = f"redis://127.0.0.1:{port}/0"
+    options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": location,
+                    "OPTIONS": options},
+        "pages": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": location,
+                  "OPTIONS": options, "KEY_PREFIX": "pages"},
+    }  # fmt: skip
+    thread = ThreadPoolExecutor(1)
+
+    def request(n: int) -> tuple[tuple[int, int], int]:
+        caches["default"].set(f"n{n}", n)
+        caches["pages"].set(f"n{n}", -n)
+        seen = caches["default"].get(f"n{n}"), caches["pages"].get(f"n{n}")
+        return seen, id(caches["default"])
+
+    async def serve(n: int) -> tuple[tuple[int, int], int]:
+        async with ThreadSensitiveContext(executor=thread):
+            return await sync_to_async(request, thread_sensitive=True)(n)
+
+    async def twenty_requests():
+        return [await asyncio.create_task(serve(n)) for n in range(20)]
+
+    before = _connections_received(port)
+    results = asyncio.run(twenty_requests())
+    opened = _connections_received(port) - before - 1  # less the one counting them
+
+    assert [seen for seen, _ in results] == [(n, -n) for n in range(20)]
+    assert len({instance for _, instance in results}) > 1  # Django's instances, one per context
+    assert opened == 1
+
+
+def test_the_shared_connection_recovers_when_redis_comes_back(redis):
+    port, proc = redis
+    cache = _cache(port)
+    cache.set("a", 1)
+    servers.stop(proc)
+    assert cache.get("a", "gone") == "gone"
+
+    again = servers.start_redis(port=port)
+    try:
+        cache.set("a", 2)
+        assert _cache(port).get("a") == 2
+    finally:
+        servers.stop(again)
