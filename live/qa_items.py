@@ -3,7 +3,7 @@
 A broadcast carries one Q&A's whole list for each audience, and a vote changes one
 question's count. Rendering every question again for every broadcast made each broadcast cost
 more the longer the list: about 0.7 ms a question for the public and 1.6 ms for organisers
-(with their moderation forms), so a room with 40 questions spent about 90 ms of CPU on every
+(with their moderation forms), so a room with 40 questions spent about 100 ms of CPU on every
 vote's broadcast. Here each item is kept under everything it shows, so a broadcast renders
 only the items whose state changed, and an item is never shown from an older state: a changed
 question has a new key. Pages render their own items (with the viewer's votes and CSRF
