@@ -18,7 +18,6 @@ import functools
 import logging
 import threading
 import time
-from functools import cached_property
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
@@ -56,7 +55,7 @@ _clients_lock = threading.Lock()
 class ResilientRedisCache(RedisCache):
     _last_logged = float("-inf")
 
-    @cached_property
+    @functools.cached_property
     def _cache(self) -> RedisCacheClient:
         key = (tuple(self._servers), repr(sorted(self._options.items())))
         with _clients_lock:
