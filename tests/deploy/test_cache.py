@@ -111,7 +111,8 @@ def test_requests_share_one_connection_to_redis(redis, settings):
         return [await asyncio.create_task(serve(n)) for n in range(20)]
 
     before = _connections_received(port)
-    results = asyncio.run(twenty_requests())
+    with thread:  # shut down after the requests
+        results = asyncio.run(twenty_requests())
     opened = _connections_received(port) - before - 1  # less the one counting them
 
     assert [seen for seen, _ in results] == [(n, -n) for n in range(20)]
