@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetups.models import Event
-from portal.rawsql import Columns, one_row
+from portal.rawsql import Columns, PreparedValues, one_row
 from rsvp.models import RsvpSettings
 from rsvp.services.seats import _lock_event
 from tests.factories import make_event
@@ -71,3 +71,42 @@ def test_one_row_is_cut_between_its_parts_in_order_or_none():
     assert len(first) == len(columns)
     assert columns.instance(second).pk == event.pk
     assert one_row(sql, [event.pk + 1000], columns, columns) is None
+
+
+# --- PreparedValues ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_prepared_query_is_built_and_compiled_once_then_only_run(monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    builds = []
+    prepared = PreparedValues(
+        lambda pk: builds.append(pk) or Event.objects.filter(pk=pk).values("title", "starts_at")
+    )
+    first, second = make_event(title="First"), make_event(title="Second", slug="second")
+    assert prepared.first(first.pk)["title"] == "First"
+    compiles = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or original(self, *a, **k)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        row = prepared.first(second.pk)
+    assert row == {"title": "Second", "starts_at": second.starts_at}
+    assert row["starts_at"].tzinfo is not None  # converted as the ORM does (SQLite: text)
+    assert (builds, compiles, len(queries)) == ([PreparedValues.PLACEHOLDER], [], 1)
+    assert prepared.first(second.pk + 1000) is None
+
+
+@pytest.mark.django_db
+def test_a_prepared_query_refuses_what_it_cannot_fill_in():
+    never = PreparedValues(lambda pk: Event.objects.filter(pk=1).values("title"))
+    twice = PreparedValues(lambda pk: Event.objects.filter(pk=pk, group_id=pk).values("title"))
+    for prepared in (never, twice):
+        with pytest.raises(ValueError, match="its value once"):
+            prepared.first(1)
+    event = make_event()
+    by_pk = PreparedValues(lambda pk: Event.objects.filter(pk=pk).values("title"))
+    with pytest.raises(TypeError):
+        by_pk.first(str(event.pk))  # a str is not quietly sent where the ORM would send an int
