@@ -64,11 +64,15 @@ def publish(
         async_to_sync(layer.group_send)(group, message)
 
 
-def render_qa_frames(*, event: Event, talk_id: int | None, stamp: str = "") -> dict[str, str]:
+def render_qa_frames(
+    *, event: Event, talk_id: int | None, stamp: str = "", room: selectors.Room | None = None
+) -> dict[str, str]:
     """The Q&A lists of one scope for every audience and sort order, with the scope's title
-    (a page that follows the stage shows whichever talk's Q&A it was last sent)."""
+    (a page that follows the stage shows whichever talk's Q&A it was last sent). `room`: the
+    live state already read for this broadcast."""
+    room = room or selectors.live_room(event_id=event.pk)
     questions = selectors.qa_questions(event_id=event.pk, talk_id=talk_id)
-    pinned_id = selectors.pinned_question_id(event=event)
+    pinned_id = room.pinned_question_id
     read_only = selectors.qa_is_read_only(event=event)
     talk = Talk.objects.filter(pk=talk_id, event=event).first() if talk_id else None
     base = {
@@ -167,11 +171,12 @@ def in_background() -> bool:
 def _send_qa(key: tuple[int, int | None], detail: bool) -> None:
     event_id, talk_id = key
     stamp = _stamp()
-    revision = selectors.live_revision(event_id=event_id)
+    room = selectors.live_room(event_id=event_id)
     event = Event.objects.get(pk=event_id)
-    frames = render_qa_frames(event=event, talk_id=talk_id, stamp=stamp)
+    frames = render_qa_frames(event=event, talk_id=talk_id, stamp=stamp, room=room)
+    revision = room.revision
     publish(event_id=event_id, key=qa_key(event_id, talk_id), frames=frames, revision=revision)
-    if selectors.live_state_get(event=event).current_talk_id == talk_id:
+    if room.current_talk_id == talk_id:
         publish(event_id=event_id, key=follow_key(event_id), frames=frames, revision=revision)
 
 

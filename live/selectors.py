@@ -2,6 +2,7 @@
 archive. What a person may not see answers NOT_FOUND (`portal.errors`) on every route."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils import timezone
 from meetups.models import Event, Talk
 from meetups.rules import can_view_event
 from portal.errors import not_found
+from portal.rawsql import PreparedValues
 
 from .models import LiveState, Question, QuestionVote, TalkQASettings
 
@@ -75,23 +77,36 @@ def live_mode_on(*, event: Event, state: LiveState | None = None, now=None) -> b
     return state.pk is not None or event_is_running(event=event, now=now)
 
 
+class Room(NamedTuple):
+    """The room's live state as broadcasts need it: no talk or question loaded."""
+
+    revision: int  # how many changes the room has seen
+    pinned_question_id: int | None
+    current_talk_id: int | None
+
+
+# Read once per broadcast (every vote in a busy room): compiled once (portal.rawsql).
+_ROOM = PreparedValues(
+    lambda event_id: LiveState.objects.filter(event_id=event_id).values(*Room._fields)
+)
+
+
+def live_room(*, event_id: int) -> Room:
+    """The room's revision, pinned question and talk on stage, in one statement. Read before
+    rendering, so a frame's data is at least as new as its revision."""
+    row = _ROOM.first(event_id)
+    return Room(**row) if row else Room(revision=0, pinned_question_id=None, current_talk_id=None)
+
+
 def live_revision(*, event_id: int) -> int:
     """How many changes the room has seen; read before rendering, so a frame's data is at
     least as new as its revision."""
-    return (
-        LiveState.objects.filter(event_id=event_id).values_list("revision", flat=True).first() or 0
-    )
+    return live_room(event_id=event_id).revision
 
 
 def talk_premoderate(*, talk: Talk) -> bool | None:
     """The talk's own pre-moderation choice; None when it follows its event."""
     return TalkQASettings.objects.filter(talk=talk).values_list("premoderate", flat=True).first()
-
-
-def pinned_question_id(*, event: Event) -> int | None:
-    return (
-        LiveState.objects.filter(event=event).values_list("pinned_question_id", flat=True).first()
-    )
 
 
 def talk_for_scope(*, event: Event, talk_slug: str | None) -> Talk | None:

@@ -45,3 +45,49 @@ def test_pinned_question_is_marked_and_left_out_of_presenter_top(running_event, 
     assert frames["presenter"].count("Next up") == 1
     assert frames["public:top"].count("Now answering") == 1
     assert frames["organiser:top"].count(f"/questions/{pinned.pk}/unpin/") == 2
+
+
+def test_the_room_read_for_a_broadcast_is_its_revision_pin_and_talk(running_event, talk, member):
+    from live import selectors, services
+    from live.models import LiveState
+
+    assert selectors.live_room(event_id=running_event.pk) == (0, None, None)  # no state yet
+    question = Question.objects.create(event=running_event, talk=talk, author=member, text="Q")
+    LiveState.objects.create(
+        event=running_event, current_talk=talk, pinned_question=question, revision=7
+    )
+    room = selectors.live_room(event_id=running_event.pk)
+    assert (room.revision, room.pinned_question_id, room.current_talk_id) == (
+        7,
+        question.pk,
+        talk.pk,
+    )
+    services.question_vote(question=question, user=make_user())
+    assert selectors.live_revision(event_id=running_event.pk) == 8
+
+
+def test_a_qa_broadcast_reads_the_room_once(running_event, talk, member, monkeypatch):
+    """Guards: the revision, the pin and the talk on stage read in a query each (three per
+    vote in a busy room) instead of one; and the talk on stage still decides who follows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from live.models import LiveState
+    from live.topics import follow_key, qa_key
+
+    Question.objects.create(event=running_event, talk=talk, author=member, text="Q")
+    LiveState.objects.create(event=running_event, current_talk=talk, revision=3)
+    published = []
+    monkeypatch.setattr(broadcast, "publish", lambda **kwargs: published.append(kwargs))
+    with CaptureQueriesContext(connection) as queries:
+        broadcast._send_qa((running_event.pk, talk.pk), True)
+    reads_of_the_room = [q for q in queries if '"live_livestate"' in q["sql"]]
+    assert len(reads_of_the_room) == 1
+    assert len(queries) == 4  # the room, the event, the questions, the talk's title
+    assert [(p["key"], p["revision"]) for p in published] == [
+        (qa_key(running_event.pk, talk.pk), 3),
+        (follow_key(running_event.pk), 3),
+    ]
+    published.clear()
+    broadcast._send_qa((running_event.pk, None), True)  # the event-wide Q&A: not on stage
+    assert [p["key"] for p in published] == [qa_key(running_event.pk, None)]
