@@ -61,5 +61,17 @@ def api_token_authenticate(*, raw: str) -> AbstractBaseUser | None:
     # add an UPDATE to every API request (and to every RSVP of a rush).
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # Written out as well: the ORM took longer to build this UPDATE than to run it, on
+        # a client's first request of each minute (every RSVP of a rush's first round).
+        with connection.cursor() as cursor:
+            cursor.execute(_touch_sql(), [connection.ops.adapt_datetimefield_value(now), token.pk])
     return user
+
+
+@cache
+def _touch_sql() -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"UPDATE {quote(ApiToken._meta.db_table)} SET {quote('last_used_at')} = %s "  # noqa: S608
+        f"WHERE {quote('id')} = %s"
+    )

@@ -169,3 +169,21 @@ def test_last_used_is_written_again_after_exactly_a_minute(member, stopped_clock
 
     token.refresh_from_db()
     assert token.last_used_at - first_use == timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+@pytest.mark.django_db
+def test_last_used_is_the_moment_of_use_on_this_token_alone(database, member, stopped_clock):
+    """Breaks if the written-out UPDATE stores another moment (SQLite keeps datetimes as text
+    in UTC) or touches other tokens."""
+    from django.utils import timezone
+
+    assert connection.vendor == database
+    token, raw = api_token_create(user=member, name="script")
+    other, _ = api_token_create(user=member, name="laptop")
+    api_token_authenticate(raw=raw)
+    token.refresh_from_db()
+    other.refresh_from_db()
+    assert (token.last_used_at, other.last_used_at) == (timezone.now(), None)
