@@ -196,13 +196,13 @@ def stage_changed(*, event_id: int, talk_switched: bool = False) -> None:
     """Broadcast the current talk, the pinned question and whether questions are taken;
     after a talk switch, also the new talk's Q&A to the pages that follow the stage."""
     stamp = _stamp()
-    revision = selectors.live_revision(event_id=event_id)
+    room = selectors.live_room(event_id=event_id)
+    revision = room.revision
     event = Event.objects.get(pk=event_id)
     frames = render_stage_frames(event=event, stamp=stamp)
     publish(event_id=event_id, key=stage_key(event_id), frames=frames, revision=revision)
     if talk_switched:
-        talk_id = selectors.live_state_get(event=event).current_talk_id
-        qa = render_qa_frames(event=event, talk_id=talk_id, stamp=stamp)
+        qa = render_qa_frames(event=event, talk_id=room.current_talk_id, stamp=stamp, room=room)
         publish(event_id=event_id, key=follow_key(event_id), frames=qa, revision=revision)
 
 

@@ -91,3 +91,31 @@ def test_a_qa_broadcast_reads_the_room_once(running_event, talk, member, monkeyp
     published.clear()
     broadcast._send_qa((running_event.pk, None), True)  # the event-wide Q&A: not on stage
     assert [p["key"] for p in published] == [qa_key(running_event.pk, None)]
+
+
+def test_a_talk_switch_sends_the_new_talks_qa_from_the_same_room_read(
+    running_event, talk, member, monkeypatch
+):
+    """Guards: the talk on stage read again (with its talk and pinned question's author) after
+    the room was read for the revision; and the followers getting another talk's Q&A."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from live.models import LiveState
+    from live.topics import follow_key, stage_key
+
+    Question.objects.create(event=running_event, talk=talk, author=member, text="On this talk")
+    LiveState.objects.create(event=running_event, current_talk=talk, revision=5)
+    published = []
+    monkeypatch.setattr(broadcast, "publish", lambda **kwargs: published.append(kwargs))
+    with CaptureQueriesContext(connection) as queries:
+        broadcast.stage_changed(event_id=running_event.pk, talk_switched=True)
+    assert [(p["key"], p["revision"]) for p in published] == [
+        (stage_key(running_event.pk), 5),
+        (follow_key(running_event.pk), 5),
+    ]
+    followed = published[1]["frames"]["public:top"]
+    assert f">: {talk.title}</span>" in followed
+    assert "On this talk" in followed
+    # The room for the revision and the talk, and the stage's own read of the live state.
+    assert len([q for q in queries if '"live_livestate"' in q["sql"]]) == 2
