@@ -66,7 +66,10 @@ def test_join_announced_rsvp_reminder_unsubscribe(
     desk.route_web_socket(re.compile(r"/ws/events/\d+/live/"), lambda socket: None)
     desk.goto(f"{live_server.url}/organise/sydjango/channels-htmx/")
     desk.get_by_role("button", name="Publish the event").click()
-    expect(desk.get_by_text("Published: the event is on the public pages.")).to_be_visible()
+    published = "Published: the event is on the public pages."
+    # The message shows in #messages; the page's script then repeats it in #announcer.
+    expect(desk.locator("#messages").get_by_text(published)).to_be_visible()
+    expect(desk.locator("#announcer")).to_have_text(published)
     assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
     assert desk.errors == []
     [announced] = mailoutbox
