@@ -31,6 +31,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from portal.http_load import requests_in_progress
+
 from .fanout import FanOut
 from .presence import make_presence
 from .topics import Connection, event_group
@@ -42,10 +44,12 @@ CLOSE_HEARTBEAT_TIMEOUT = 4408
 # Sockets written between yields to the event loop during a fan-out: small enough that
 # requests, the layer and a newer broadcast are taken in while 2,000 sockets are written.
 FAN_OUT_SLICE = 100
-# Behind (a fan-out was overtaken by a newer state), the loop writes sockets for at most
-# FAN_OUT_BUSY_SECONDS at a stretch, then sleeps FAN_OUT_BREATHER_SECONDS: an event loop that
-# never sleeps holds the GIL, and the request threads (each query gives it up and must wait
-# to get it back) would answer POSTs in seconds. Not behind, it never pauses.
+# Behind (a fan-out was overtaken by a newer state) while HTTP requests are at work in their
+# threads, the loop writes sockets for at most FAN_OUT_BUSY_SECONDS at a stretch, then sleeps
+# FAN_OUT_BREATHER_SECONDS: an event loop that never sleeps holds the GIL, and the request
+# threads (each query gives it up and must wait to get it back) would answer POSTs in
+# seconds. Otherwise it never pauses: with no request at work a pause only halves the rate of
+# writes, and a fan-out overtaken once by chance would stay behind (docs/benchmarks.md).
 FAN_OUT_BUSY_SECONDS = 0.02
 FAN_OUT_BREATHER_SECONDS = 0.02
 # "Online now" goes to a room's screens at most once per this many seconds (a setting of the
@@ -314,13 +318,19 @@ class Hub:
                         fan.todo.clear()
                     if fan.done and self._fans.get(key) is fan:
                         del self._fans[key]
-                    behind = any(f.overtaken for f in self._fans.values())
-                    if behind and time.monotonic() - busy_since >= FAN_OUT_BUSY_SECONDS:
+                    if self._should_pause(busy_since):
                         await asyncio.sleep(FAN_OUT_BREATHER_SECONDS)
                         busy_since = time.monotonic()
                     else:
                         # Let requests, the layer and newer broadcasts in between slices.
                         await asyncio.sleep(0)
+
+    def _should_pause(self, busy_since: float) -> bool:
+        return (
+            time.monotonic() - busy_since >= FAN_OUT_BUSY_SECONDS
+            and requests_in_progress() > 0
+            and any(f.overtaken for f in self._fans.values())
+        )
 
     async def _send_slice(self, key: str, fan: FanOut, limit: int = FAN_OUT_SLICE) -> int:
         subscribers = self.subscribers.get(key, ())

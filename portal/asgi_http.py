@@ -33,6 +33,7 @@ from django.http import FileResponse
 from django.urls import set_script_prefix
 
 from . import limits
+from .http_load import request_in_progress
 from .pagecache_front import CachedPagesFront
 
 
@@ -70,6 +71,10 @@ class ThreadPoolASGIHandler(ASGIHandler):
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        with request_in_progress():
+            await self._serve(scope, receive, send)
+
+    async def _serve(self, scope, receive, send):
         limit = limits.body_limit(scope)
         declared = limits.declared_length(scope)
         if declared is not None and declared > limit:

@@ -2,9 +2,15 @@
 writing the stale frames, and every socket ends on the newest state, in order."""
 
 import asyncio
+import contextlib
+import time
 
+import pytest
+
+from live import hub as hub_module
 from live.hub import FAN_OUT_SLICE, hub
 from live.topics import Connection
+from portal.http_load import request_in_progress
 from tests.live.conftest import run
 
 KEY = "qa:1:event"
@@ -24,6 +30,7 @@ class Room:
         self.texts: dict[Connection, list[str]] = {}
         self.writes = 0
         self.at_write: dict[int, object] = {}
+        self.write_seconds = 0.0  # how long each write holds the event loop
 
     def socket(self, audience: str = "public", key: str = KEY) -> Connection:
         texts: list[str] = []
@@ -34,6 +41,8 @@ class Room:
                 return
             texts.append(text)
             self.writes += 1
+            if self.write_seconds:
+                time.sleep(self.write_seconds)
             hook = self.at_write.pop(self.writes, None)
             if hook is not None:
                 hook()
@@ -185,3 +194,39 @@ def test_only_the_newest_state_of_a_key_waits_to_be_published(db):
         ("live.event.1", KEY): {"*": "three", "dashboard": "d"},
         ("live.event.1", "stage:1"): {"*": "stage"},
     }
+
+
+@pytest.mark.parametrize("requests", [0, 1])
+def test_behind_the_fan_out_pauses_only_while_requests_are_in_progress(db, monkeypatch, requests):
+    """A pause hands the GIL and the loop to requests; with none in progress it would only
+    make the fan-out late, and keep it behind once a newer state overtook it by chance."""
+    room = Room()
+    room.write_seconds = 0.001  # a slice of 100 writes takes longer than FAN_OUT_BUSY_SECONDS
+    breather = 0.0137
+    monkeypatch.setattr(hub_module, "FAN_OUT_BREATHER_SECONDS", breather)
+    pauses: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds, *args, **kwargs):
+        if seconds == breather:
+            pauses.append(seconds)
+        return await real_sleep(seconds, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+
+    async def body():
+        await room.attach(3 * FAN_OUT_SLICE)
+        room.at_write[20] = lambda: hub.accept(KEY, {"*": "v2"})  # overtaken: behind
+        with contextlib.ExitStack() as stack:
+            for _ in range(requests):
+                stack.enter_context(request_in_progress())
+            hub.accept(KEY, {"*": "v1"})
+            await _until(lambda: all(t and t[-1] == "v2" for t in room.texts.values()))
+        await hub.stop()
+
+    run(body)
+    assert room.writes == 20 + 3 * FAN_OUT_SLICE  # v1 to 20 sockets, then v2 to all
+    if requests:
+        assert len(pauses) >= 2
+    else:
+        assert pauses == []

@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.urls import path
 
 from portal.asgi_http import ThreadPoolASGIHandler
+from portal.http_load import requests_in_progress
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -159,3 +160,46 @@ def test_a_streamed_response_finishes_after_its_last_part_is_sent():
     assert responses[0]["status"] == 200
     assert responses[0]["body"] == b"first second"
     assert [signal for signal, _ in seen] == ["started", "finished"]
+
+
+def test_requests_in_progress_count_each_request_until_its_response_is_sent():
+    """The live hub pauses its fan-outs only while requests are in progress (live/hub.py)."""
+    handler = ThreadPoolASGIHandler(threads=1)
+    during: list[int] = []
+
+    def on_request_started(**kwargs):
+        # The first request holds the one thread until the second has arrived and waits.
+        deadline = time.monotonic() + 5
+        while not during and requests_in_progress() < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        during.append(requests_in_progress())
+
+    async def served() -> list[int]:
+        ok, missing = await asyncio.gather(
+            _get(handler).get_response(timeout=10),
+            _get(handler, "/no/such/page/").get_response(timeout=10),
+        )
+        return [ok["status"], missing["status"], requests_in_progress()]
+
+    request_started.connect(on_request_started)
+    try:
+        after = asyncio.run(served())
+    finally:
+        request_started.disconnect(on_request_started)
+    # The second request is counted while it waits for the one thread, not only once it has it.
+    assert during == [2, 1]
+    assert after == [200, 404, 0]
+
+
+@override_settings(REQUEST_MAX_BODY_BYTES=10)
+def test_a_request_refused_before_its_body_is_read_is_no_longer_counted():
+    handler = ThreadPoolASGIHandler(threads=1)
+    big = HttpCommunicator(
+        handler, "POST", "/api/events", body=b"x" * 5000,
+        headers=[(b"host", b"testserver"), (b"content-length", b"5000")],
+    )  # fmt: skip
+
+    async def refused():
+        return (await big.get_response(timeout=10))["status"], requests_in_progress()
+
+    assert asyncio.run(refused()) == (413, 0)
