@@ -44,12 +44,13 @@ CLOSE_HEARTBEAT_TIMEOUT = 4408
 # Sockets written between yields to the event loop during a fan-out: small enough that
 # requests, the layer and a newer broadcast are taken in while 2,000 sockets are written.
 FAN_OUT_SLICE = 100
-# Behind (a fan-out was overtaken by a newer state) while HTTP requests are at work in their
-# threads, the loop writes sockets for at most FAN_OUT_BUSY_SECONDS at a stretch, then sleeps
-# FAN_OUT_BREATHER_SECONDS: an event loop that never sleeps holds the GIL, and the request
-# threads (each query gives it up and must wait to get it back) would answer POSTs in
-# seconds. Otherwise it never pauses: with no request at work a pause only halves the rate of
-# writes, and a fan-out overtaken once by chance would stay behind (docs/benchmarks.md).
+# Behind (a fan-out was overtaken by a newer state) while HTTP requests are in progress
+# (portal/http_load.py), the loop writes sockets for at most FAN_OUT_BUSY_SECONDS at a
+# stretch, then sleeps FAN_OUT_BREATHER_SECONDS: an event loop that never sleeps holds the
+# GIL, and the request threads (each query gives it up and must wait to get it back) would
+# answer POSTs in seconds. Otherwise it never pauses: with no request in progress a pause
+# only halves the rate of writes, and a fan-out overtaken once by chance stays behind
+# (docs/benchmarks.md, "The pause only while requests are in progress").
 FAN_OUT_BUSY_SECONDS = 0.02
 FAN_OUT_BREATHER_SECONDS = 0.02
 # "Online now" goes to a room's screens at most once per this many seconds (a setting of the

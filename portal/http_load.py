@@ -2,13 +2,16 @@
 
 The live hub reads it to decide whether its fan-out should pause: a pause exists only to let
 requests through, on the event loop and in their threads (live/hub.py), so with none in
-progress it would only make the fan-out late. Counted on the event loop by
-portal/asgi_http.py, so no lock is needed.
+progress it would only make the fan-out late. portal/asgi_http.py keeps the count. A server
+process has one event loop; the lock is for tests, which may serve from loops in several
+threads.
 """
 
 import contextlib
+import threading
 
 _in_progress = 0
+_lock = threading.Lock()
 
 
 def requests_in_progress() -> int:
@@ -18,8 +21,10 @@ def requests_in_progress() -> int:
 @contextlib.contextmanager
 def request_in_progress():
     global _in_progress
-    _in_progress += 1
+    with _lock:
+        _in_progress += 1
     try:
         yield
     finally:
-        _in_progress -= 1
+        with _lock:
+            _in_progress -= 1
