@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.models import ApiToken, hash_token
 from portal.services import MAX_TOKENS_PER_USER, api_token_authenticate, api_token_create
+from tests.databases import ON_EACH_DATABASE
 from tests.factories import make_user
 
 
@@ -171,9 +172,7 @@ def test_last_used_is_written_again_after_exactly_a_minute(member, stopped_clock
     assert token.last_used_at - first_use == timedelta(minutes=1)
 
 
-@pytest.mark.parametrize(
-    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+@ON_EACH_DATABASE
 @pytest.mark.django_db
 def test_last_used_is_the_moment_of_use_on_this_token_alone(database, member, stopped_clock):
     """Breaks if the written-out UPDATE stores another moment (SQLite keeps datetimes as text

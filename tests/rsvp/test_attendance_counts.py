@@ -10,10 +10,7 @@ from meetups.models import Event
 from rsvp import selectors, services
 from rsvp.services import door
 from tests import factories
-
-ON_EACH_DATABASE = pytest.mark.parametrize(
-    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+from tests.databases import ON_EACH_DATABASE
 
 
 def built_by_the_orm(event: Event) -> dict[str, int]:
