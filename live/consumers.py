@@ -353,7 +353,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if what == "poll_results":
             return poll_broadcast.render_poll_result_frames(event=event)
         if talk_id == FOLLOW:
-            talk_id = selectors.live_state_get(event=event).current_talk_id
+            # One room read tells the talk on stage and serves the render, as in a broadcast.
+            room = selectors.live_room(event_id=event_id)
+            return broadcast.render_qa_frames(event=event, talk_id=room.current_talk_id, room=room)
         return broadcast.render_qa_frames(event=event, talk_id=talk_id)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from live import services
 from live.hub import hub
+from live.models import LiveState
 from meetups.models import Event
 from organise.services.events import event_unpublish
 from tests.live.conftest import run, signed_in
@@ -273,3 +274,27 @@ def test_a_heartbeat_reaches_the_consumer_without_a_task_per_message(running_eve
 
     connected, made = run(body)
     assert (connected, made) == (True, [])
+
+
+def test_a_screen_following_the_stage_gets_its_talks_qa_from_one_room_read(
+    running_event, talk, member
+):
+    """Guards: the talk on stage read with its talk and pinned question's author, only to
+    learn its id, and then the room read again for the render (as a broadcast reads it once)."""
+    services.question_create(event=running_event, talk=talk, author=member, text="On stage?")
+    assert LiveState.objects.filter(event=running_event).update(current_talk=talk) == 1
+
+    async def connect():
+        async with live_process():
+            comm = communicator(ws_path(running_event, qa="stage"))
+            assert (await comm.connect(timeout=5))[0]
+            state = await next_frame(comm)
+            await comm.disconnect()
+        return state
+
+    with CaptureQueriesContext(connection) as queries:
+        state = run(connect)
+    assert state.count("On stage?") == 2  # the question and its vote label
+    live_state_reads = [q["sql"] for q in queries if 'FROM "live_livestate"' in q["sql"]]
+    # The stage's own read (with the talk and pinned question), and one room read for the Q&A.
+    assert len(live_state_reads) == 2, live_state_reads
