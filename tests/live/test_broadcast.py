@@ -39,7 +39,6 @@ def test_qa_frames_after_the_event_have_no_vote_buttons(past_event, member):
 
 
 def test_pinned_question_is_marked_and_left_out_of_presenter_top(running_event, member, organiser):
-
     pinned = Question.objects.create(event=running_event, author=member, text="On the screen")
     Question.objects.create(event=running_event, author=member, text="Next up")
     services.question_pin(question=pinned, event=running_event, user=organiser)
@@ -51,7 +50,6 @@ def test_pinned_question_is_marked_and_left_out_of_presenter_top(running_event, 
 
 
 def test_the_room_read_for_a_broadcast_is_its_revision_pin_and_talk(running_event, talk, member):
-
     assert selectors.live_room(event_id=running_event.pk) == (0, None, None)  # no state yet
     question = Question.objects.create(event=running_event, talk=talk, author=member, text="Q")
     LiveState.objects.create(
@@ -70,7 +68,6 @@ def test_the_room_read_for_a_broadcast_is_its_revision_pin_and_talk(running_even
 def test_a_qa_broadcast_reads_the_room_once(running_event, talk, member, monkeypatch):
     """Guards: the revision, the pin and the talk on stage read in a query each (three per
     vote in a busy room) instead of one; and the talk on stage still decides who follows."""
-
     Question.objects.create(event=running_event, talk=talk, author=member, text="Q")
     LiveState.objects.create(event=running_event, current_talk=talk, revision=3)
     published = []
@@ -94,7 +91,6 @@ def test_a_talk_switch_sends_the_new_talks_qa_from_the_same_room_read(
 ):
     """Guards: the talk on stage read again (with its talk and pinned question's author) after
     the room was read for the revision; and the followers getting another talk's Q&A."""
-
     Question.objects.create(event=running_event, talk=talk, author=member, text="On this talk")
     LiveState.objects.create(event=running_event, current_talk=talk, revision=5)
     published = []
