@@ -2,7 +2,8 @@
 (portal/middleware.py)."""
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from channels.testing import HttpCommunicator
@@ -65,8 +66,16 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+PER_REQUEST = ("X-Request-ID", "Expires")  # an id, and never_cache's "now", which may tick
+
+
 def _lasting(headers) -> dict:
-    return {name: value for name, value in headers.items() if name != "X-Request-ID"}  # per request
+    return {name: value for name, value in headers.items() if name not in PER_REQUEST}
+
+
+def _expires(headers) -> datetime | None:
+    value = headers.get("Expires")
+    return None if value is None else parsedate_to_datetime(value)
 
 
 @pytest.mark.parametrize(("who", "path"), PAGES)
@@ -80,6 +89,10 @@ def test_head_answers_as_get_without_the_body(world, who, path):
     assert head.status_code == get.status_code
     assert head.status_code in (200, 302, 404)  # never 405, as for require_GET views before
     assert _lasting(head.headers) == _lasting(get.headers)
+    if _expires(get.headers) is None:
+        assert _expires(head.headers) is None
+    else:
+        assert abs(_expires(head.headers) - _expires(get.headers)) <= timedelta(seconds=2)
     assert _body(head) == b""
 
 
