@@ -12,13 +12,11 @@ from ninja import Field, Router, Schema, Status
 
 from portal.api_auth import write_auth
 from portal.api_errors import error_responses
-from portal.errors import forbidden, not_found
 from portal.ratelimit import check_rate
 
 from . import selectors, services
 from .models import QUESTION_MAX_LENGTH, Question
 from .poll_api import router as poll_router
-from .rules import can_vote, qa_refusal
 
 router = Router(tags=["live"])
 
@@ -103,11 +101,9 @@ def question_create(request: HttpRequest, slug: str, payload: QuestionIn):
 def _vote(request: HttpRequest, question_id: int, *, up: bool) -> QuestionVoteOut:
     """Adding and taking back a vote spend one budget ("live.vote"), as on the page."""
     question = selectors.question_get(question_id=question_id)
-    if refusal := qa_refusal(request.user, question):  # banned, or not in the audience
-        raise forbidden(refusal)
-    if not can_vote(request.user, question):
-        raise not_found("No such question.")
     check_rate(request, "live.vote")
+    # The service asks the rules: banned or not in the audience (403, told why), not in the
+    # room (404), voting closed (409).
     if up:
         services.question_vote(question=question, user=request.user)
     else:

@@ -132,6 +132,20 @@ def question_get(*, question_id: int, event: Event | None = None) -> Question:
     return question
 
 
+def question_for_vote(*, slug: str, question_id: int, user) -> Question:
+    """A question of the live event `slug`, with its event and group, in one query; NOT_FOUND
+    unless `user` may see the event (`event_get_live`'s rule). A vote needs no talks."""
+    question = (
+        Question.objects.select_related("event__group")
+        .filter(pk=question_id, event__slug=slug)
+        .first()
+    )
+    if question is None:
+        raise not_found("No such question.")
+    _viewable(question.event, user)
+    return question
+
+
 def _sorted(questions: list[Question], sort: str) -> list[Question]:
     if sort == "new":
         return sorted(questions, key=lambda q: (q.created_at, q.pk), reverse=True)

@@ -17,12 +17,20 @@ from django.db.models import F
 from django.utils import timezone
 
 from meetups.models import Event, Talk
+from members.rules import taking_part_prefetch
 from portal.errors import conflict, forbidden, invalid, not_found
 from portal.pagecache import page_cache_bump
 
 from . import broadcast, selectors
 from .models import QUESTION_MAX_LENGTH, LiveState, Question, QuestionVote, TalkQASettings
-from .rules import can_ask, can_moderate, can_view_live, can_vote, qa_refusal
+from .rules import (
+    can_ask,
+    can_moderate,
+    can_view_live,
+    can_vote,
+    is_question_visible,
+    qa_refusal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -120,64 +128,99 @@ def question_create(
     return question
 
 
-def _open_question_for_votes(question_id: int, user: AbstractBaseUser) -> Question:
-    question = Question.objects.select_related("event__group").filter(pk=question_id).first()
-    if question is not None and (refusal := qa_refusal(user, question)):
-        raise forbidden(refusal)  # banned, or not in the Q&A's audience: told why
-    if question is None or not can_vote(user, question):
+def _require_may_vote(question: Question, user: AbstractBaseUser) -> None:
+    """The rules of a vote, asked once, of the caller's copy of the question and its event
+    (the membership and the policies read as one): FORBIDDEN, told why, when banned or not in
+    the Q&A's audience; NOT_FOUND when the question is not in the room; CONFLICT when voting
+    on it has closed."""
+    if not user.is_authenticated:
+        raise forbidden("Log in to vote.")
+    taking_part_prefetch(user, question.event)
+    if refusal := qa_refusal(user, question):
+        raise forbidden(refusal)
+    if not can_vote(user, question):
         raise not_found("No such question.")
+    _require_votes_open(question)
+
+
+def _require_votes_open(question: Question) -> None:
     if question.is_answered or selectors.qa_is_read_only(event=question.event):
         raise conflict("Voting on this question has closed.")
-    return question
+
+
+def _require_votes_open_now(question: Question, user: AbstractBaseUser) -> None:
+    """In the write's transaction: the question's and its event's state as they are now (it
+    may have been hidden or answered, the event ended or cancelled, since the caller read it),
+    in one read brought onto the caller's copy, and asked again."""
+    now = (
+        Question.objects.filter(pk=question.pk)
+        .values_list("status", "answered_at", "event__status", "event__ends_at")
+        .first()
+    )
+    if now is None:
+        raise not_found("No such question.")
+    question.status, question.answered_at, question.event.status, question.event.ends_at = now
+    if not (is_question_visible(user, question) and can_view_live(user, question)):
+        raise not_found("No such question.")
+    _require_votes_open(question)
+
+
+def _add_vote(question: Question, user: AbstractBaseUser) -> bool:
+    """In the write's transaction: True if a vote was added (the database's unique constraint
+    decides), with the count and the broadcast."""
+    try:
+        with transaction.atomic():
+            QuestionVote.objects.create(question=question, user=user)
+    except IntegrityError:
+        return False
+    Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") + 1)
+    _announce_qa(question)
+    return True
+
+
+def _take_vote_back(question: Question, user: AbstractBaseUser) -> bool:
+    """In the write's transaction: True if there was a vote to delete."""
+    deleted, _ = QuestionVote.objects.filter(question_id=question.pk, user=user).delete()
+    if not deleted:
+        return False
+    Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") - 1)
+    _announce_qa(question)
+    return True
 
 
 def question_vote(*, question: Question, user: AbstractBaseUser) -> bool:
-    """Upvote once (the database's unique constraint decides); True if a vote was added.
-
-    Broadcasts the Q&A after commit when the count changed.
-    """
-    if not user.is_authenticated:
-        raise forbidden("Log in to vote.")
-    # Voting twice is answered from reads (the rules, then the vote): no write transaction.
-    _open_question_for_votes(question.pk, user)
+    """Upvote once; True if a vote was added. Broadcasts the Q&A after commit when the count
+    changed. `question` with its event, as the caller read it (`selectors.question_get`)."""
+    _require_may_vote(question, user)
+    # Voting twice is answered from a read: no write transaction.
     if QuestionVote.objects.filter(question_id=question.pk, user=user).exists():
         return False
     with transaction.atomic():
-        question = _open_question_for_votes(question.pk, user)
-        try:
-            with transaction.atomic():
-                QuestionVote.objects.create(question=question, user=user)
-        except IntegrityError:
-            return False
-        Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") + 1)
-        _announce_qa(question)
-    return True
+        _require_votes_open_now(question, user)
+        return _add_vote(question, user)
 
 
 def question_unvote(*, question: Question, user: AbstractBaseUser) -> bool:
     """Take one's vote back; True if there was one. Broadcasts after commit when it changed."""
-    if not user.is_authenticated:
-        raise forbidden("Log in to vote.")
-    _open_question_for_votes(question.pk, user)
+    _require_may_vote(question, user)
     if not QuestionVote.objects.filter(question_id=question.pk, user=user).exists():
         return False  # no vote to take back: no write transaction
     with transaction.atomic():
-        question = _open_question_for_votes(question.pk, user)
-        deleted, _ = QuestionVote.objects.filter(question=question, user=user).delete()
-        if not deleted:
-            return False
-        Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") - 1)
-        _announce_qa(question)
-    return True
+        _require_votes_open_now(question, user)
+        return _take_vote_back(question, user)
 
 
 def question_vote_toggle(*, question: Question, user: AbstractBaseUser) -> bool:
-    """Vote, or take the vote back if there is one; True when the user now has a vote."""
-    if QuestionVote.objects.filter(question=question, user=user).exists():
-        question_unvote(question=question, user=user)
-        return False
-    question_vote(question=question, user=user)
-    return True
+    """Vote, or take the vote back if there is one; True when the user now has a vote. A
+    toggle always writes, so it asks no question first: the vote is deleted if there is one,
+    else added, in one transaction."""
+    _require_may_vote(question, user)
+    with transaction.atomic():
+        _require_votes_open_now(question, user)
+        if _take_vote_back(question, user):
+            return False
+        _add_vote(question, user)  # False only when the same person's other tab voted first
+        return True
 
 
 def _moderate(question: Question, user: AbstractBaseUser, **changes) -> Question:

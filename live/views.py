@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from meetups.models import Event
-from portal.errors import ServiceError, forbidden, invalid, not_found
+from portal.errors import ServiceError, invalid, not_found
 from portal.http import announce, login_redirect
 from portal.ratelimit import check_rate
 from rsvp.selectors import event_attendance_counts
@@ -24,7 +24,7 @@ from . import broadcast, selectors, services
 from .forms import CurrentTalkForm, LiveSettingsForm, QuestionForm, TalkQASettingsForm
 from .models import Question
 from .poll_views import room_poll_context
-from .rules import can_ask, can_moderate, can_present, can_vote, qa_refusal
+from .rules import can_ask, can_moderate, can_present, qa_refusal
 
 # `?qa=stage` (or no `qa`): the Q&A of whatever is on stage, following it when it changes.
 FOLLOW = "stage"
@@ -210,19 +210,18 @@ def question_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def question_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Upvote, or take the upvote back when pressed again."""
-    event = selectors.event_get_live(slug=slug, user=request.user)
+    """Upvote, or take the upvote back when pressed again. The question and its event are read
+    once and handed to the service, which asks the rules."""
+    question = selectors.question_for_vote(slug=slug, question_id=pk, user=request.user)
+    event = question.event
     if not request.user.is_authenticated:
         return login_redirect(request, back=_live_url(event))
-    question = selectors.question_get(question_id=pk, event=event)
-    if refusal := qa_refusal(request.user, question):  # banned, or not in the audience
-        return _refused(request, event, forbidden(refusal))
-    if not can_vote(request.user, question):
-        raise not_found("No such question.")
     try:
         check_rate(request, "live.vote")
         voted = services.question_vote_toggle(question=question, user=request.user)
     except ServiceError as error:
+        if error.kind == "not_found":
+            raise  # not in the room: the 404 page, as for any question one may not see
         return _refused(request, event, error)
     return _flash(request, event, "Upvoted." if voted else "Vote taken back.")
 
