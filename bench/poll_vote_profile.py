@@ -1,4 +1,5 @@
-"""One poll answer, profiled: the statements of an htmx vote POST and its CPU per request.
+"""One poll answer (or, with --qa, one Q&A upvote), profiled: the statements of an htmx vote
+POST and its CPU per request.
 
 In-process (Django's test client with CSRF checks on, no HTTP server), against a fresh
 migrated SQLite database with the settings `bench/live_fanout.py` serves the portal with
@@ -13,9 +14,14 @@ the vote URL, answered 405), and writes a cProfile of further first answers to -
 
 With `--before DIR` (another checkout, e.g. from `git archive`), the same measurement runs
 first against DIR's code in a child process, then against this tree's, and both are printed
-side by side. Not a test.
+side by side.
 
-    .venv/bin/python bench/poll_vote_profile.py [--votes 300] [--before /tmp/before]
+With `--qa`, the POSTs are Q&A upvotes of one question of the same room
+(`/events/<slug>/live/questions/<id>/vote/`, the request `bench/live_fanout.py` drives): the
+"first" votes are upvotes and the "changed" ones the same people taking them back (the toggle
+pressed again). Not a test.
+
+    .venv/bin/python bench/poll_vote_profile.py [--votes 300] [--before /tmp/before] [--qa]
 """
 
 import argparse
@@ -32,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OPTIONS = ["Channels", "Server-sent events", "Polling", "Carrier pigeon"]
 
 
-def measure(tree: Path, votes: int, out: str) -> dict:
+def measure(tree: Path, votes: int, out: str, qa: bool = False) -> dict:
     """Everything runs against `tree`'s code (its directory first on sys.path)."""
     sys.path.insert(0, str(tree))
     db = Path(tempfile.mkdtemp(prefix="poll-vote-")) / "db.sqlite3"
@@ -52,7 +58,7 @@ def measure(tree: Path, votes: int, out: str) -> dict:
     from django.utils import timezone
 
     from bench.live_seed import session_for
-    from live import polls
+    from live import polls, services
     from meetups.models import Event, Group, Talk
 
     call_command("migrate", verbosity=0)
@@ -78,6 +84,11 @@ def measure(tree: Path, votes: int, out: str) -> dict:
     User.objects.bulk_create(voters, batch_size=500)
     sessions = [session_for(u) for u in User.objects.filter(username__startswith="voter")]
     url = f"/events/{event.slug}/live/polls/{poll.pk}/vote/"
+    if qa:
+        question = services.question_create(
+            event=event, talk=talk, author=organiser, text="Is a websocket worth it for a vote?"
+        )
+        url = f"/events/{event.slug}/live/questions/{question.pk}/vote/"
     csrf = "a" * 32  # a valid unmasked secret; the cookie and the header carry the same
 
     client = Client(enforce_csrf_checks=True)  # one handler, as one server process
@@ -86,9 +97,8 @@ def measure(tree: Path, votes: int, out: str) -> dict:
         client.cookies.clear()
         client.cookies[settings.SESSION_COOKIE_NAME] = session
         client.cookies[settings.CSRF_COOKIE_NAME] = csrf
-        response = client.post(
-            url, {"option": option}, headers={"X-CSRFToken": csrf, "HX-Request": "true"}
-        )
+        data = {} if qa else {"option": option}  # a Q&A vote toggles: no choice to send
+        response = client.post(url, data, headers={"X-CSRFToken": csrf, "HX-Request": "true"})
         return response.status_code
 
     def burst(batch: list[str], shift: int) -> tuple[float, float]:
@@ -126,6 +136,8 @@ def measure(tree: Path, votes: int, out: str) -> dict:
     profile.disable()
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     profile.dump_stats(out)
+    if qa:
+        burst(sessions[votes + 1 : 2 * votes + 1], 0)  # leave the room as the poll's: no votes
     time.sleep(2 * settings.LIVE_POLL_COALESCE_SECONDS + 0.5)  # let the last broadcast finish
     connections.close_all()
     return {
@@ -137,53 +149,57 @@ def measure(tree: Path, votes: int, out: str) -> dict:
     }
 
 
-def report(label: str, result: dict, votes: int) -> None:
-    print(f"{label}: one first answer, {len(result['statements'])} statements")
+def report(label: str, result: dict, votes: int, answer: str) -> None:
+    print(f"{label}: one first {answer}, {len(result['statements'])} statements")
     for sql in result["statements"]:
         print("   ", sql[:110])
     for name in ("first", "changed"):
         process, thread = result[name]
         print(
-            f"  {votes} {name} answers: CPU per answer {thread:.2f} ms in the request thread,"
+            f"  {votes} {name} {answer}s: CPU per {answer} {thread:.2f} ms in the request thread,"
             f" {process:.2f} ms in the process"
         )
     print(f"  {votes} signed-in GETs answered 405 (the floor): {result['floor']:.2f} ms each")
-    print(f"  cProfile of another {votes} first answers: {result['profile']}")
+    print(f"  cProfile of another {votes} first {answer}s: {result['profile']}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--votes", type=int, default=300)
     parser.add_argument("--before", help="another checkout to measure first, for comparison")
-    parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "poll_vote.prof"))
+    parser.add_argument("--qa", action="store_true", help="Q&A upvotes instead of poll answers")
+    parser.add_argument("--out", help="the cProfile (default var/bench/poll_vote.prof, qa_vote)")
     parser.add_argument("--tree", help=argparse.SUPPRESS)  # the child's: measure this tree
     args = parser.parse_args()
 
+    answer = "vote" if args.qa else "answer"
+    args.out = args.out or str(ROOT / "var" / "bench" / f"{'qa' if args.qa else 'poll'}_vote.prof")
     if args.tree:
-        json.dump(measure(Path(args.tree), args.votes, args.out), sys.stdout)
+        json.dump(measure(Path(args.tree), args.votes, args.out, args.qa), sys.stdout)
         return
     results = {}
     trees = [("before", Path(args.before).resolve())] if args.before else []
     for label, tree in [*trees, ("this tree", ROOT)]:
         out = args.out if tree == ROOT else str(Path(args.out).with_suffix(".before.prof"))
         cmd = [sys.executable, __file__, "--tree", str(tree), "--votes", str(args.votes)]
+        cmd += ["--qa"] if args.qa else []
         child = subprocess.run(
             [*cmd, "--out", out], cwd=tree, capture_output=True, text=True, check=False
         )
         if child.returncode:
             sys.exit(f"{label} ({tree}) failed:\n{child.stderr[-3000:]}")
         results[label] = json.loads(child.stdout)
-        report(label, results[label], args.votes)
+        report(label, results[label], args.votes, answer)
     if len(results) == 2:
         before, after = results["before"], results["this tree"]
         print("\n| | before | this tree |\n| --- | --: | --: |")
-        print(f"| statements, one first answer | {len(before['statements'])} |"
+        print(f"| statements, one first {answer} | {len(before['statements'])} |"
               f" {len(after['statements'])} |")  # fmt: skip
         print(f"| floor: a signed-in GET answered 405, request thread | {before['floor']:.2f} |"
               f" {after['floor']:.2f} |")  # fmt: skip
         for name in ("first", "changed"):
             for i, where in ((1, "request thread"), (0, "process")):
-                print(f"| CPU ms per {name} answer, {where} | {before[name][i]:.2f} |"
+                print(f"| CPU ms per {name} {answer}, {where} | {before[name][i]:.2f} |"
                       f" {after[name][i]:.2f} |")  # fmt: skip
 
 

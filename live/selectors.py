@@ -2,15 +2,17 @@
 archive. What a person may not see answers NOT_FOUND (`portal.errors`) on every route."""
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from meetups.models import Event, Talk
+from meetups.models import Event, Group, Talk
 from meetups.rules import can_view_event
 from portal.errors import not_found
-from portal.rawsql import PreparedValues
+from portal.rawsql import Columns, PreparedValues, one_row
 
 from .models import LiveState, Question, QuestionVote, TalkQASettings
 
@@ -132,16 +134,34 @@ def question_get(*, question_id: int, event: Event | None = None) -> Question:
     return question
 
 
-def question_for_vote(*, slug: str, question_id: int, user) -> Question:
-    """A question of the live event `slug`, with its event and group, in one query; NOT_FOUND
-    unless `user` may see the event (`event_get_live`'s rule). A vote needs no talks."""
-    question = (
-        Question.objects.select_related("event__group")
-        .filter(pk=question_id, event__slug=slug)
-        .first()
+@cache
+def _vote_statement() -> tuple[Columns, Columns, Columns, str]:
+    """A question with its event and group, by the question's id and the event's slug. Written
+    out, as the poll's (`live.poll_selectors.poll_for_ballot`): every upvote starts with it,
+    and the ORM took longer to build the join than the database to answer it."""
+    quote = connection.ops.quote_name
+    question, event, group = Columns(Question, "q"), Columns(Event, "e"), Columns(Group, "g")
+    sql = (
+        f"SELECT {question.sql}, {event.sql}, {group.sql} "  # noqa: S608
+        f"FROM {quote(Question._meta.db_table)} q "
+        f"INNER JOIN {quote(Event._meta.db_table)} e ON e.{quote('id')} = q.{quote('event_id')} "
+        f"INNER JOIN {quote(Group._meta.db_table)} g ON g.{quote('id')} = e.{quote('group_id')} "
+        f"WHERE q.{quote('id')} = %s AND e.{quote('slug')} = %s"
     )
-    if question is None:
+    return question, event, group, sql
+
+
+def question_for_vote(*, slug: str, question_id: int, user) -> Question:
+    """A question of the live event `slug`, with its event and group, in one statement;
+    NOT_FOUND unless `user` may see the event (`event_get_live`'s rule). A vote needs no
+    talks."""
+    question_columns, event_columns, group_columns, sql = _vote_statement()
+    values = one_row(sql, [question_id, slug], question_columns, event_columns, group_columns)
+    if values is None:
         raise not_found("No such question.")
+    question = question_columns.instance(values[0])
+    question.event = event_columns.instance(values[1])
+    question.event.group = group_columns.instance(values[2])
     _viewable(question.event, user)
     return question
 

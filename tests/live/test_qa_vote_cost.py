@@ -3,6 +3,7 @@ fan-out) without loosening a rule: its statements, the rules asked once, the que
 its event's state read again in the write's transaction, and two tabs of one person racing."""
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -11,7 +12,8 @@ from django.utils import timezone
 from live import selectors, services
 from live.models import Question, QuestionVote
 from portal.errors import Kind, ServiceError
-from tests.factories import make_user
+from tests.databases import ON_EACH_DATABASE
+from tests.factories import make_event, make_user
 from tests.live.conftest import signed_in
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -140,3 +142,50 @@ def test_a_vote_on_a_question_of_an_event_one_may_not_see_is_404_before_the_rule
 
     assert response.status_code == 404
     assert QuestionVote.objects.count() == 0
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@ON_EACH_DATABASE
+def test_the_written_out_question_read_loads_what_the_orm_loads(
+    database, running_event, member, django_assert_num_queries
+):
+    assert connection.vendor == database
+    question = services.question_create(
+        event=running_event, talk=running_event.talks.first(), author=make_user(), text="How?",
+        is_anonymous=True,
+    )  # fmt: skip
+    Question.objects.filter(pk=question.pk).update(answered_at=timezone.now(), vote_count=3)
+    orm = Question.objects.select_related("event__group").get(pk=question.pk)
+
+    with django_assert_num_queries(1):
+        read = as_read(question, member)
+    with django_assert_num_queries(0):
+        event, group = read.event, read.event.group
+
+    assert _fields(read) == _fields(orm)
+    assert (_fields(event), _fields(group)) == (_fields(orm.event), _fields(orm.event.group))
+    # The converters ran (SQLite hands datetimes back as text) and the choices are the enum's.
+    assert read.answered_at.tzinfo is not None and read.event.ends_at.tzinfo is not None
+    assert (read.status, read.is_anonymous) == (Question.Status.VISIBLE, True)
+
+
+def test_the_written_out_question_read_refuses_another_events_slug_and_no_such_question(
+    question, group, member
+):
+    other = make_event(group=group, starts_in=-timedelta(hours=1), title="Elsewhere")
+
+    def read(slug, question_id):
+        return lambda: selectors.question_for_vote(slug=slug, question_id=question_id, user=member)
+
+    assert refusal(read(other.slug, question.pk)) == (Kind.NOT_FOUND, "No such question.")
+    assert refusal(read(question.event.slug, question.pk + 1)) == (
+        Kind.NOT_FOUND,
+        "No such question.",
+    )
+    assert refusal(read(question.event.slug + "x", question.pk)) == (
+        Kind.NOT_FOUND,
+        "No such question.",
+    )
