@@ -151,7 +151,8 @@ def _require_votes_open(question: Question) -> None:
 def _require_votes_open_now(question: Question, user: AbstractBaseUser) -> None:
     """In the write's transaction: the question's and its event's state as they are now (it
     may have been hidden or answered, the event ended or cancelled, since the caller read it),
-    in one read brought onto the caller's copy, and asked again."""
+    in one read brought onto the caller's copy, and asked again. What concerns the person (a
+    ban, the audience) was asked just before, once, as for a poll answer."""
     now = (
         Question.objects.filter(pk=question.pk)
         .values_list("status", "answered_at", "event__status", "event__ends_at")
