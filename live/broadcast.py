@@ -18,7 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from meetups.models import Event, Talk
+from meetups.models import Event
 from portal import observability
 from rsvp.selectors import event_attendance_counts
 
@@ -74,7 +74,7 @@ def render_qa_frames(
     questions = selectors.qa_questions(event_id=event.pk, talk_id=talk_id)
     pinned_id = room.pinned_question_id
     read_only = selectors.qa_is_read_only(event=event)
-    talk = Talk.objects.filter(pk=talk_id, event=event).first() if talk_id else None
+    talk = selectors.talk_of_event(event=event, talk_id=talk_id) if talk_id else None
     base = {
         "event": event,
         "talk": talk,
@@ -172,7 +172,7 @@ def _send_qa(key: tuple[int, int | None], detail: bool) -> None:
     event_id, talk_id = key
     stamp = _stamp()
     room = selectors.live_room(event_id=event_id)
-    event = Event.objects.get(pk=event_id)
+    event = selectors.event_for_broadcast(event_id=event_id)
     frames = render_qa_frames(event=event, talk_id=talk_id, stamp=stamp, room=room)
     revision = room.revision
     publish(event_id=event_id, key=qa_key(event_id, talk_id), frames=frames, revision=revision)

@@ -53,10 +53,6 @@ class QuestionQuerySet(models.QuerySet):
     def visible(self) -> "QuestionQuerySet":
         return self.filter(status=Question.Status.VISIBLE)
 
-    def for_scope(self, *, event_id: int, talk_id: int | None) -> "QuestionQuerySet":
-        """The Q&A of one talk, or of the event as a whole when `talk_id` is None."""
-        return self.filter(event_id=event_id, talk_id=talk_id)
-
 
 class Question(models.Model):
     class Status(models.TextChoices):

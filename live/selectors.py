@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from meetups.models import Event, Group, Talk
 from meetups.rules import can_view_event
 from portal.errors import not_found
-from portal.rawsql import Columns, PreparedValues, one_row
+from portal.rawsql import Columns, PreparedValues, all_rows, one_row
 
 from .models import LiveState, Question, QuestionVote, TalkQASettings
 
@@ -173,11 +174,66 @@ def _sorted(questions: list[Question], sort: str) -> list[Question]:
     return sorted(questions, key=lambda q: (-q.vote_count, q.created_at, q.pk))
 
 
-def qa_questions(*, event_id: int, talk_id: int | None) -> list[Question]:
-    """Every question of one Q&A with its author, in one query."""
-    return list(
-        Question.objects.for_scope(event_id=event_id, talk_id=talk_id).select_related("author")
+@cache
+def _broadcast_statements() -> tuple[Columns, Columns, Columns, Columns, dict[str, str]]:
+    """What every Q&A broadcast reads besides the room: the event, the talk, and the Q&A's
+    questions with their authors in `Question`'s order (`Meta.ordering`). Written out: in a busy
+    room every vote causes a broadcast, and the ORM took longer to build these than the
+    database to answer them (docs/benchmarks.md, "A Q&A upvote that asks once")."""
+    quote = connection.ops.quote_name
+    event, talk = Columns(Event, "e"), Columns(Talk, "t")
+    question, author = Columns(Question, "q"), Columns(get_user_model(), "u")
+    questions = (
+        f"SELECT {question.sql}, {author.sql} FROM {quote(Question._meta.db_table)} q "  # noqa: S608
+        f"INNER JOIN {quote(author.model._meta.db_table)} u "
+        f"ON u.{quote('id')} = q.{quote('author_id')} WHERE q.{quote('event_id')} = %s AND "
     )
+    order = (
+        f" ORDER BY q.{quote('vote_count')} DESC, q.{quote('created_at')} DESC, "
+        f"q.{quote('id')} DESC"
+    )
+    statements = {
+        "event": f"SELECT {event.sql} FROM {quote(Event._meta.db_table)} e "  # noqa: S608
+        f"WHERE e.{quote('id')} = %s",
+        "talk": f"SELECT {talk.sql} FROM {quote(Talk._meta.db_table)} t "  # noqa: S608
+        f"WHERE t.{quote('id')} = %s AND t.{quote('event_id')} = %s",
+        "talk questions": f"{questions}q.{quote('talk_id')} = %s{order}",
+        "event questions": f"{questions}q.{quote('talk_id')} IS NULL{order}",
+    }
+    return event, talk, question, author, statements
+
+
+def event_for_broadcast(*, event_id: int) -> Event:
+    """The event alone, by its id (no group: a broadcast's frames do not show it); raises
+    `Event.DoesNotExist`, as `get` does, when it is gone."""
+    event, _, _, _, statements = _broadcast_statements()
+    values = one_row(statements["event"], [event_id], event)
+    if values is None:
+        raise Event.DoesNotExist(f"no event {event_id}")
+    return event.instance(values[0])
+
+
+def talk_of_event(*, event: Event, talk_id: int) -> Talk | None:
+    """The talk `talk_id` if it is one of `event`'s."""
+    _, talk, _, _, statements = _broadcast_statements()
+    values = one_row(statements["talk"], [talk_id, event.pk], talk)
+    return None if values is None else talk.instance(values[0])
+
+
+def qa_questions(*, event_id: int, talk_id: int | None) -> list[Question]:
+    """Every question of one Q&A with its author, in one query, most votes first."""
+    _, _, question_columns, author_columns, statements = _broadcast_statements()
+    if talk_id is None:
+        rows = all_rows(statements["event questions"], [event_id], question_columns, author_columns)
+    else:
+        params = [event_id, talk_id]
+        rows = all_rows(statements["talk questions"], params, question_columns, author_columns)
+    questions = []
+    for question_values, author_values in rows:
+        question = question_columns.instance(question_values)
+        question.author = author_columns.instance(author_values)
+        questions.append(question)
+    return questions
 
 
 def qa_state(*, questions: list[Question], sort: str = "top") -> QAState:

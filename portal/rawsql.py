@@ -52,8 +52,18 @@ def one_row(sql: str, params: list, *parts: Columns) -> list[tuple] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else _cut(row, parts)
+
+
+def all_rows(sql: str, params: list, *parts: Columns) -> list[list[tuple]]:
+    """Every row `sql` answers, in its order, each cut as `one_row` cuts its row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [_cut(row, parts) for row in rows]
+
+
+def _cut(row: tuple, parts: tuple[Columns, ...]) -> list[tuple]:
     cut, start = [], 0
     for part in parts:
         cut.append(row[start : start + len(part)])
