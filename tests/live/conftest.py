@@ -1,11 +1,13 @@
 """Live app fixtures: a clean hub, layer and rate-limit cache per test, and a running event."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import channel_layers
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from live import qa_items
@@ -68,3 +70,21 @@ def other_member(db):
 def run(coro_fn):
     """Run an async test body on a fresh loop (ORM calls inside go through sync_to_async)."""
     return async_to_sync(coro_fn)()
+
+
+@contextmanager
+def right_after_first(table: str, write, *, statement: str = "SELECT"):
+    """Run `write()` right after the first `statement` (SELECT, DELETE) from `table`: another
+    request's write landing between this request's read (or write) and its next statement."""
+    done = []
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not done and sql.startswith(statement) and f'FROM "{table}"' in sql:
+            done.append(sql)
+            write()
+        return result
+
+    with connection.execute_wrapper(wrapper):
+        yield
+    assert len(done) == 1

@@ -2,7 +2,6 @@
 fan-out) without loosening a rule: its statements, the rules asked once, the question's and
 its event's state read again in the write's transaction, and two tabs of one person racing."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from live.models import Question, QuestionVote
 from portal.errors import Kind, ServiceError
 from tests.databases import ON_EACH_DATABASE
 from tests.factories import make_event, make_user
-from tests.live.conftest import signed_in
+from tests.live.conftest import right_after_first, signed_in
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -98,24 +97,6 @@ def test_a_vote_is_refused_once_the_event_ended_after_the_caller_read_it(
     assert QuestionVote.objects.count() == 0
 
 
-@contextmanager
-def right_after_the_delete(write):
-    """Run `write()` right after the toggle's delete (the same person's other tab voting in
-    between)."""
-    done = []
-
-    def wrapper(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if not done and sql.startswith('DELETE FROM "live_questionvote"'):
-            done.append(sql)
-            write()
-        return result
-
-    with connection.execute_wrapper(wrapper):
-        yield
-    assert len(done) == 1
-
-
 def test_a_toggle_that_lost_a_race_to_the_same_persons_vote_keeps_one_vote_counted_once(
     question, member
 ):
@@ -125,7 +106,7 @@ def test_a_toggle_that_lost_a_race_to_the_same_persons_vote_keeps_one_vote_count
         QuestionVote.objects.create(question=question, user=member)
         Question.objects.filter(pk=question.pk).update(vote_count=1)
 
-    with right_after_the_delete(other_tab_votes):
+    with right_after_first("live_questionvote", other_tab_votes, statement="DELETE"):
         has_vote = services.question_vote_toggle(question=as_read(question, member), user=member)
 
     question.refresh_from_db()

@@ -4,7 +4,6 @@ made to interleave on one connection: the other request's write runs right after
 read, where the service's own check has already answered."""
 
 import asyncio
-from contextlib import contextmanager
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -15,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from live import services
 from live.models import Question, QuestionVote
 from live.topics import event_group, qa_key, stage_key
+from tests.live.conftest import right_after_first
 from tests.noop import no_write
 
 pytestmark = pytest.mark.django_db
@@ -23,24 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def question(running_event, talk, member):
     return services.question_create(event=running_event, talk=talk, author=member, text="Why?")
-
-
-@contextmanager
-def right_after_first(table: str, write):
-    """Run `write()` right after the first SELECT from `table` (another request's write landing
-    between this request's read and its own write)."""
-    done = []
-
-    def wrapper(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if not done and sql.startswith("SELECT") and f'FROM "{table}"' in sql:
-            done.append(sql)
-            write()
-        return result
-
-    with connection.execute_wrapper(wrapper):
-        yield
-    assert len(done) == 1
 
 
 def _reads_of(queries, table: str) -> list[str]:
