@@ -28,6 +28,7 @@ from meetups.models import Event
 from portal import observability
 from portal.errors import ServiceError, not_found
 from portal.numbers import parse_id
+from portal.shared_frames import direct_writer
 
 from . import broadcast, poll_broadcast, selectors
 from .hub import hub
@@ -173,6 +174,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.accept()
         self.connection = Connection(
             send=self.base_send,
+            write_direct=direct_writer(self.base_send),
             event_id=event_id,
             keys=(
                 stage_key(event_id),

@@ -12,10 +12,12 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
+from portal.shared_frames import SharedFrame
+
 
 class Socket(Protocol):
     variant: str
-    send: Callable[[dict], Awaitable[None]]
+    send_shared: Callable[[SharedFrame], Awaitable[None]]
 
     def frame_from(self, frames: dict[str, str]) -> str | None: ...
 
@@ -26,18 +28,18 @@ class FanOut:
         self.todo: deque[Socket] = deque(sockets)
         self.reached: set[Socket] = set()
         self.overtaken = False  # a newer state arrived before this one was written to all
-        # One message dict per variant, shared by every socket of that variant.
-        self._messages: dict[str, dict | None] = {}
+        # One frame per variant, shared by every socket of that variant.
+        self._messages: dict[str, SharedFrame | None] = {}
 
     @property
     def done(self) -> bool:
         return not self.todo
 
-    def message_for(self, socket: Socket) -> dict | None:
+    def message_for(self, socket: Socket) -> SharedFrame | None:
         variant = socket.variant
         if variant not in self._messages:
             text = socket.frame_from(self.frames)
-            self._messages[variant] = {"type": "websocket.send", "text": text} if text else None
+            self._messages[variant] = SharedFrame(text) if text else None
         return self._messages[variant]
 
     def supersede(self, frames: dict[str, str], sockets: Iterable[Socket]) -> None:
@@ -73,7 +75,7 @@ class FanOut:
             if message is None:
                 continue
             try:
-                await socket.send(message)
+                await socket.send_shared(message)
                 sent += 1
             except Exception:
                 failed(socket)

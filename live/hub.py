@@ -32,6 +32,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from portal.http_load import requests_in_progress
+from portal.shared_frames import SharedFrame
 
 from .fanout import FanOut
 from .presence import make_presence
@@ -418,9 +419,9 @@ class Hub:
                 self.online_due = due if self.online_due is None else min(self.online_due, due)
                 return
         text = render_to_string("live/fragments.html#online", {"online": total})
-        message = {"type": "websocket.send", "text": text}
+        frame = SharedFrame(text)
         self.online_shown[event_id] = total
-        self.online_frames[event_id] = message
+        self.online_frames[event_id] = frame.message
         self.online_pushed[event_id] = now
         screens = [c for c in self.by_event.get(event_id, ()) if c.counted]
         for start in range(0, len(screens), FAN_OUT_SLICE):
@@ -429,7 +430,7 @@ class Hub:
                 await asyncio.sleep(0)
             for conn in screens[start : start + FAN_OUT_SLICE]:
                 with contextlib.suppress(Exception):
-                    await conn.send(message)
+                    await conn.send_shared(frame)
 
 
 hub = Hub()

@@ -6,6 +6,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from portal.shared_frames import SharedFrame, Writer
+
 
 def event_group(event_id: int) -> str:
     return f"live.event.{int(event_id)}"
@@ -54,10 +56,18 @@ class Connection:
     last_seen: float = field(default_factory=time.monotonic)
     # Shown in "online now" (an event page's socket, waiting for live mode, is not).
     counted: bool = True
+    # Writes a frame shared with other sockets without ASGI, where the server allows it.
+    write_direct: Writer | None = None
 
     @property
     def variant(self) -> str:
         return f"{self.audience}:{self.sort}"
+
+    async def send_shared(self, frame: SharedFrame) -> None:
+        """Write a frame that other sockets get too: framed once where the server allows
+        (portal/shared_frames.py), else as an ASGI message."""
+        if self.write_direct is None or not self.write_direct(frame):
+            await self.send(frame.message)
 
     def frame_from(self, frames: dict[str, str]) -> str | None:
         """This socket's text among a broadcast's frames: audience:sort, audience, then the

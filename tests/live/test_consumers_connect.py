@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from live import services
 from live.hub import hub
 from live.models import LiveState
+from live.topics import counts_key
 from meetups.models import Event
 from organise.services.events import event_unpublish
 from tests.live.conftest import run, signed_in
-from tests.live.helpers import committed, communicator, live_process, next_frame, ws_path
+from tests.live.helpers import committed, communicator, live_process, next_frame, quiet, ws_path
 
 
 async def _open(path, **kwargs):
@@ -298,3 +299,39 @@ def test_a_screen_following_the_stage_gets_its_talks_qa_from_one_room_read(
     live_state_reads = [q["sql"] for q in queries if 'FROM "live_livestate"' in q["sql"]]
     # The stage's own read (with the talk and pinned question), and one room read for the Q&A.
     assert len(live_state_reads) == 2, live_state_reads
+
+
+def test_a_broadcast_goes_through_the_servers_direct_writer_where_it_has_one(
+    running_event, monkeypatch
+):
+    """A socket whose server can take a frame framed once (daphne: portal/shared_frames.py)
+    gets the hub's fan-out that way, not as an ASGI message; its own state still comes as one."""
+    written: list[str] = []
+
+    def direct_writer(send):
+        def write(frame) -> bool:
+            written.append(frame.message["text"])
+            return True
+
+        return write
+
+    monkeypatch.setattr("live.consumers.direct_writer", direct_writer)
+    path = ws_path(running_event, qa="stage")
+
+    async def body():
+        async with live_process():
+            comm, connected, _ = await _open(path)
+            assert connected
+            state = await next_frame(comm)
+            sent = await hub.deliver(counts_key(running_event.pk), {"*": "<p>new counts</p>"})
+            nothing_else = await quiet(comm)
+            await comm.disconnect()
+        return state, sent, nothing_else
+
+    state, sent, nothing_else = run(body)
+
+    assert 'id="live-stage"' in state
+    assert sent == 1
+    # ("online now" is a shared frame too, pushed when the hub's presence tick comes round.)
+    assert [text for text in written if 'id="live-online"' not in text] == ["<p>new counts</p>"]
+    assert nothing_else  # not also sent as an ASGI message
