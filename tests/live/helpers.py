@@ -76,3 +76,8 @@ async def close_code(comm, *, timeout: float = 5) -> int:
         message = await comm.receive_output(timeout=timeout)
         if message["type"] == "websocket.close":
             return message["code"]
+
+
+def field_values(instance) -> dict:
+    """Every column of a model instance as loaded: to compare a written-out read with the ORM's."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}

@@ -13,12 +13,9 @@ from live.models import Question
 from meetups.models import Event
 from tests.databases import ON_EACH_DATABASE
 from tests.factories import make_event, make_user
+from tests.live.helpers import field_values
 
 pytestmark = pytest.mark.django_db
-
-
-def _fields(instance) -> dict:
-    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
 def _ask(event, talk, text, votes=0, **fields) -> Question:
@@ -51,8 +48,8 @@ def test_a_qas_questions_are_the_orms_with_their_authors_in_its_order(
         with django_assert_num_queries(0):
             authors = [question.author for question in read]
 
-        assert [_fields(q) for q in read] == [_fields(q) for q in orm]
-        assert [_fields(a) for a in authors] == [_fields(q.author) for q in orm]
+        assert [field_values(q) for q in read] == [field_values(q) for q in orm]
+        assert [field_values(a) for a in authors] == [field_values(q.author) for q in orm]
     assert [q.text for q in selectors.qa_questions(event_id=running_event.pk, talk_id=talk.pk)] == [
         "Most votes?",
         "Tied, asked last?",
@@ -69,9 +66,9 @@ def test_the_event_and_its_talk_are_the_orms(database, running_event, talk, grou
 
     event = selectors.event_for_broadcast(event_id=running_event.pk)
 
-    assert _fields(event) == _fields(Event.objects.get(pk=running_event.pk))
+    assert field_values(event) == field_values(Event.objects.get(pk=running_event.pk))
     assert event.ends_at.tzinfo is not None
-    assert _fields(selectors.talk_of_event(event=event, talk_id=talk.pk)) == _fields(talk)
+    assert field_values(selectors.talk_of_event(event=event, talk_id=talk.pk)) == field_values(talk)
     assert selectors.talk_of_event(event=elsewhere, talk_id=talk.pk) is None
 
 

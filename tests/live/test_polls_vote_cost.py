@@ -17,6 +17,7 @@ from live.models import Poll, PollBallot
 from portal.errors import ServiceError
 from tests.factories import make_user
 from tests.live.conftest import signed_in
+from tests.live.helpers import field_values
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -170,10 +171,6 @@ def test_a_poll_of_another_event_is_not_found_by_its_vote_url(
     assert PollBallot.objects.count() == 0
 
 
-def _fields(instance) -> dict:
-    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
-
-
 def test_the_written_out_poll_read_loads_what_the_orm_loads(
     running_event, organiser, member, django_assert_num_queries
 ):
@@ -187,9 +184,14 @@ def test_the_written_out_poll_read_loads_what_the_orm_loads(
         event, group = read.event, read.event.group
         polls_of_options = {option.poll for option in options}
 
-    assert _fields(read) == _fields(orm)
-    assert (_fields(event), _fields(group)) == (_fields(orm.event), _fields(orm.event.group))
-    assert [_fields(o) for o in options] == [_fields(o) for o in orm.options.order_by("position")]
+    assert field_values(read) == field_values(orm)
+    assert (field_values(event), field_values(group)) == (
+        field_values(orm.event),
+        field_values(orm.event.group),
+    )
+    assert [field_values(o) for o in options] == [
+        field_values(o) for o in orm.options.order_by("position")
+    ]
     assert [o.text for o in options] == ["Yes", "No", "Maybe"]
     assert polls_of_options == {read}
     assert read.event.ends_at.tzinfo is not None  # the converters ran (SQLite hands back text)

@@ -14,6 +14,7 @@ from portal.errors import Kind, ServiceError
 from tests.databases import ON_EACH_DATABASE
 from tests.factories import make_event, make_user
 from tests.live.conftest import right_after_first, signed_in
+from tests.live.helpers import field_values
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -125,10 +126,6 @@ def test_a_vote_on_a_question_of_an_event_one_may_not_see_is_404_before_the_rule
     assert QuestionVote.objects.count() == 0
 
 
-def _fields(instance) -> dict:
-    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
-
-
 @ON_EACH_DATABASE
 def test_the_written_out_question_read_loads_what_the_orm_loads(
     database, running_event, member, django_assert_num_queries
@@ -146,8 +143,11 @@ def test_the_written_out_question_read_loads_what_the_orm_loads(
     with django_assert_num_queries(0):
         event, group = read.event, read.event.group
 
-    assert _fields(read) == _fields(orm)
-    assert (_fields(event), _fields(group)) == (_fields(orm.event), _fields(orm.event.group))
+    assert field_values(read) == field_values(orm)
+    assert (field_values(event), field_values(group)) == (
+        field_values(orm.event),
+        field_values(orm.event.group),
+    )
     # The converters ran (SQLite hands datetimes back as text) and the choices are the enum's.
     assert read.answered_at.tzinfo is not None and read.event.ends_at.tzinfo is not None
     assert (read.status, read.is_anonymous) == (Question.Status.VISIBLE, True)
