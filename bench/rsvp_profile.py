@@ -84,6 +84,9 @@ def main() -> None:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         profile.dump_stats(args.out)
         print(f"cProfile of another {n}: {args.out} (python -m pstats)")
+        # The last burst's coalesced counts broadcast is still due: let it run before
+        # PostgreSQL stops, so the run ends without a failed broadcast's traceback.
+        time.sleep(settings.LIVE_COUNTS_COALESCE_SECONDS + 1)
         connections.close_all()
 
 
