@@ -29,23 +29,23 @@ class FanOut:
         self.reached: set[Socket] = set()
         self.overtaken = False  # a newer state arrived before this one was written to all
         # One frame per variant, shared by every socket of that variant.
-        self._messages: dict[str, SharedFrame | None] = {}
+        self._shared: dict[str, SharedFrame | None] = {}
 
     @property
     def done(self) -> bool:
         return not self.todo
 
-    def message_for(self, socket: Socket) -> SharedFrame | None:
+    def shared_frame_for(self, socket: Socket) -> SharedFrame | None:
         variant = socket.variant
-        if variant not in self._messages:
+        if variant not in self._shared:
             text = socket.frame_from(self.frames)
-            self._messages[variant] = SharedFrame(text) if text else None
-        return self._messages[variant]
+            self._shared[variant] = SharedFrame(text) if text else None
+        return self._shared[variant]
 
     def supersede(self, frames: dict[str, str], sockets: Iterable[Socket]) -> None:
         """Newer frames of the same key. `sockets`: the key's sockets now (some may have
         attached since this fan-out began; they are written too)."""
-        old, self.frames, self._messages = self.frames, frames, {}
+        old, self.frames, self._shared = self.frames, frames, {}
         self.overtaken = True
         changed: dict[str, bool] = {}
 
@@ -71,11 +71,11 @@ class FanOut:
             if not alive(socket):
                 continue
             self.reached.add(socket)
-            message = self.message_for(socket)
-            if message is None:
+            frame = self.shared_frame_for(socket)
+            if frame is None:
                 continue
             try:
-                await socket.send_shared(message)
+                await socket.send_shared(frame)
                 sent += 1
             except Exception:
                 failed(socket)
