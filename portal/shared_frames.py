@@ -7,9 +7,9 @@ per socket (docs/benchmarks.md, "A broadcast framed once"). autobahn, which daph
 websockets with, has an API for this case: `PreparedMessage` frames a payload once and
 `sendPreparedMessage` writes the same bytes to each connection. Here a socket that daphne
 serves gets those bytes straight onto its transport, when it is in the state where daphne's
-path would write them unchanged: open, uncompressed, unfragmented, nothing queued, not
-disconnected, the frame within the size limit. Any other socket, and any other server, gets
-the ASGI message, as before.
+path would write them unchanged: open, uncompressed, unfragmented, unmasked, nothing queued,
+not disconnected, the frame not empty and within the size limit. Any other socket, and any
+other server, gets the ASGI message, as before.
 """
 
 from collections.abc import Callable
@@ -17,14 +17,22 @@ from functools import partial
 
 
 class SharedFrame:
-    """A text frame for many sockets: its ASGI message, and its websocket bytes, built once."""
+    """A text frame for many sockets: its ASGI message, and its websocket bytes, built once
+    (when a socket first needs them: text that cannot be encoded fails there, per socket, as
+    it does in daphne's `send`)."""
 
-    __slots__ = ("_wire", "message", "payload")
+    __slots__ = ("_payload", "_wire", "message")
 
     def __init__(self, text: str) -> None:
         self.message = {"type": "websocket.send", "text": text}
-        self.payload = text.encode()
+        self._payload: bytes | None = None
         self._wire: bytes | None = None
+
+    @property
+    def payload(self) -> bytes:
+        if self._payload is None:
+            self._payload = self.message["text"].encode()
+        return self._payload
 
     @property
     def wire(self) -> bytes:
@@ -53,7 +61,7 @@ def direct_writer(send) -> Writer | None:
         isinstance(send, partial)
         and getattr(send.func, "__func__", None) is Server.handle_reply
         and len(send.args) == 1
-        and isinstance(send.args[0], WebSocketProtocol)
+        and type(send.args[0]) is WebSocketProtocol  # not a subclass sending its own way
         and not send.keywords
     ):
         return None
@@ -61,16 +69,21 @@ def direct_writer(send) -> Writer | None:
     connections = server.connections
 
     def write(frame: SharedFrame) -> bool:
-        state = connections.get(protocol)
-        if (
-            state is None  # daphne's own send drops the message then
-            or state.get("disconnected")
-            or protocol.state != WebSocketProtocol.STATE_OPEN
-            or protocol.send_queue
-            or protocol._perMessageCompress is not None
-            or protocol.autoFragmentSize
-            or 0 < protocol.maxMessagePayloadSize < len(frame.payload)
-        ):
+        try:
+            state = connections.get(protocol)
+            if (
+                state is None  # daphne's own send drops the message then
+                or state.get("disconnected")
+                or protocol.state != WebSocketProtocol.STATE_OPEN
+                or protocol.send_queue
+                or protocol._perMessageCompress is not None
+                or protocol.autoFragmentSize
+                or protocol.maskServerFrames
+                or not frame.message["text"]  # daphne sends nothing for empty text
+                or 0 < protocol.maxMessagePayloadSize < len(frame.payload)
+            ):
+                return False
+        except AttributeError:  # daphne or autobahn changed inside: their own path, then
             return False
         protocol.transport.write(frame.wire)
         return True

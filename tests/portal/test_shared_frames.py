@@ -2,11 +2,12 @@
 daphne's own path writes, and only when that path would write them unchanged."""
 
 import asyncio
+from functools import partial
 
 import pytest
 from autobahn.websocket.protocol import WebSocketProtocol as Autobahn
 from daphne.server import Server
-from daphne.ws_protocol import WebSocketFactory
+from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
 from twisted.internet.testing import StringTransport
 
 from live.topics import Connection
@@ -79,21 +80,28 @@ def test_one_frame_is_framed_once_for_every_socket():
     [
         "gone from daphne's connections",
         "disconnected",
+        "still connecting",
         "closing",
         "something queued",
         "compressed",
         "fragmented",
+        "masked",
         "over the size limit",
+        "empty text",
+        "changed inside",
     ],
 )
 def test_an_unusual_socket_is_left_to_daphnes_own_path(daphne_socket, unusual):
     server, protocol, transport, send = daphne_socket
     write = direct_writer(send)
+    text = "<p>more than ten bytes</p>"
     match unusual:
         case "gone from daphne's connections":
             del server.connections[protocol]
         case "disconnected":
             server.connections[protocol]["disconnected"] = 1.0
+        case "still connecting":
+            protocol.state = Autobahn.STATE_CONNECTING
         case "closing":
             protocol.state = Autobahn.STATE_CLOSING
         case "something queued":
@@ -102,12 +110,41 @@ def test_an_unusual_socket_is_left_to_daphnes_own_path(daphne_socket, unusual):
             protocol._perMessageCompress = object()  # negotiated permessage-deflate
         case "fragmented":
             protocol.autoFragmentSize = 100
+        case "masked":
+            protocol.maskServerFrames = True
         case "over the size limit":
             protocol.maxMessagePayloadSize = 10
+        case "empty text":
+            text = ""
+        case "changed inside":  # a later daphne or autobahn without an attribute read here
+            del protocol.send_queue
     transport.clear()
 
-    assert write(SharedFrame("<p>more than ten bytes</p>")) is False
+    assert write(SharedFrame(text)) is False
     assert transport.value() == b""
+
+
+def test_text_that_cannot_be_encoded_fails_as_daphnes_own_send_does(daphne_socket):
+    _server, _protocol, transport, send = daphne_socket
+    text = "half a pair: \ud800"
+
+    with pytest.raises(UnicodeEncodeError):
+        asyncio.run(send({"type": "websocket.send", "text": text}))
+    frame = SharedFrame(text)  # building it does not fail; writing it does, per socket
+    with pytest.raises(UnicodeEncodeError):
+        direct_writer(send)(frame)
+    assert transport.value() == b""
+
+
+def test_a_subclass_of_daphnes_protocol_gets_no_writer(daphne_socket):
+    server, protocol, _transport, _send = daphne_socket
+
+    class Own(WebSocketProtocol):
+        pass
+
+    protocol.__class__ = Own
+
+    assert direct_writer(partial(server.handle_reply, protocol)) is None
 
 
 def test_another_servers_send_gets_no_writer():
