@@ -22,6 +22,10 @@ favicon = cache_control(public=True, max_age=24 * 3600)(
 )
 
 urlpatterns = [
+    # The API first: Django tries the patterns in order, and every API request used to walk
+    # the ~280 page patterns before reaching these (0.18 ms of an RSVP's 7 ms of CPU). Safe
+    # while no other pattern can match a path under api/ (tests/portal/test_urls_order.py).
+    path("api/", api.urls),
     path("favicon.ico", favicon, name="favicon"),
     path("", meetup_views.home, name="home"),
     path("", include("meetups.urls")),
@@ -41,5 +45,4 @@ urlpatterns = [
     path("accounts/tokens/<id:token_id>/revoke/", portal_views.token_revoke, name="token_revoke"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
 ]
