@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from meetups.models import Event
 from portal.rawsql import Columns, PreparedValues, one_row
-from rsvp.models import RsvpSettings
-from rsvp.services.seats import _lock_event
-from tests.factories import make_event
+from rsvp.models import Rsvp, RsvpSettings
+from rsvp.services.seats import _lock_event, _own_rsvp
+from tests.factories import make_event, make_user
 
 
 def _row(columns: Columns, table: str, pk: int) -> tuple:
@@ -57,6 +57,26 @@ def test_the_locked_event_carries_its_settings_as_saved():
         event.starts_at,
     )
     assert settings.event is locked
+
+
+@pytest.mark.django_db
+def test_the_own_rsvp_read_equals_the_orms_field_by_field_or_is_none():
+    """Breaks if the person's RSVP is read with a column out of place or unconverted (every
+    RSVP reads it first: a repeat is answered from it, a cancelled one is reopened)."""
+    event, user, other = make_event(), make_user(), make_user()
+    now = event.starts_at
+    saved = Rsvp.objects.create(
+        event=event, user=user, guests=1, status=Rsvp.Status.CANCELLED, queued_at=now,
+        cancelled_at=now, listed=False,
+    )  # fmt: skip
+    Rsvp.objects.create(event=event, user=other, status=Rsvp.Status.GOING, queued_at=now)
+    loaded = _own_rsvp(event.pk, user.pk)
+    expected = Rsvp.objects.get(pk=saved.pk)
+    for field in Rsvp._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+    assert loaded.queued_at.tzinfo is not None
+    assert (loaded._state.adding, loaded._state.db) == (False, "default")
+    assert _own_rsvp(event.pk, make_user().pk) is None
 
 
 @pytest.mark.django_db
