@@ -28,11 +28,13 @@ class Columns:
         self.attnames = [field.attname for field in fields]
         self.sql = ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
         self._converters = []
+        self._by_attname = {}
         for position, field in enumerate(fields):
             col = field.get_col(alias)
             found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
             if found:
                 self._converters.append((position, found, col))
+            self._by_attname[field.attname] = (position, found, col)
 
     def __len__(self) -> int:
         return len(self.attnames)
@@ -45,17 +47,27 @@ class Columns:
                 values[position] = converter(values[position], col, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
 
+    def value(self, values, attname: str):
+        """One field's value from a row's values for these columns, converted as `instance`
+        converts it: for a row that needs a field or two and no instance."""
+        position, converters, col = self._by_attname[attname]
+        value = values[position]
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
 
-def one_row(sql: str, params: list, *parts: Columns) -> list[tuple] | None:
+
+def one_row(sql: str, params: list, *parts: Columns | int) -> list[tuple] | None:
     """The one row `sql` answers (None for none), cut into the values of each of `parts` in
-    turn: the statement selects their columns in that order."""
+    turn: the statement selects their columns in that order. A part given as a number is that
+    many plain columns, handed back as the database gave them."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return None if row is None else _cut(row, parts)
 
 
-def all_rows(sql: str, params: list, *parts: Columns) -> list[list[tuple]]:
+def all_rows(sql: str, params: list, *parts: Columns | int) -> list[list[tuple]]:
     """Every row `sql` answers, in its order, each cut as `one_row` cuts its row."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -63,11 +75,12 @@ def all_rows(sql: str, params: list, *parts: Columns) -> list[list[tuple]]:
     return [_cut(row, parts) for row in rows]
 
 
-def _cut(row: tuple, parts: tuple[Columns, ...]) -> list[tuple]:
+def _cut(row: tuple, parts: tuple[Columns | int, ...]) -> list[tuple]:
     cut, start = [], 0
     for part in parts:
-        cut.append(row[start : start + len(part)])
-        start += len(part)
+        size = part if isinstance(part, int) else len(part)
+        cut.append(row[start : start + size])
+        start += size
     return cut
 
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetups.models import Event
-from portal.rawsql import Columns, PreparedValues, one_row
+from portal.rawsql import Columns, PreparedValues, all_rows, one_row
 from rsvp.models import Rsvp, RsvpSettings
 from rsvp.services.seats import _lock_event, _own_rsvp
 from tests.factories import make_event, make_user
@@ -91,6 +91,21 @@ def test_one_row_is_cut_between_its_parts_in_order_or_none():
     assert len(first) == len(columns)
     assert columns.instance(second).pk == event.pk
     assert one_row(sql, [event.pk + 1000], columns, columns) is None
+
+
+@pytest.mark.django_db
+def test_a_plain_part_is_handed_back_as_is_and_one_value_converted_as_the_instance():
+    """Breaks if a numbered part is cut wrong, or `value` skips a converter `instance` runs
+    (on SQLite a datetime comes back naive, or as text)."""
+    event = make_event()
+    columns = Columns(Event, "e")
+    sql = f"SELECT {columns.sql}, e.title, e.id FROM {Event._meta.db_table} e WHERE e.id = %s"  # noqa: S608
+    ((values, plain),) = all_rows(sql, [event.pk], columns, 2)
+    assert plain == (event.title, event.pk)
+    instance = columns.instance(values)
+    for name in ("starts_at", "id", "status", "group_id"):
+        assert columns.value(values, name) == getattr(instance, name), name
+    assert columns.value(values, "starts_at").tzinfo is not None
 
 
 # --- PreparedValues ------------------------------------------------------------------------
