@@ -7,7 +7,8 @@ as naive text; the ORM makes them aware), then `Model.from_db`. Identifiers come
 model; values are always parameters.
 
 `PreparedValues` goes the other way for a read the ORM may keep writing: it builds and
-compiles the query once, then only runs it.
+compiles the query once, then only runs it. `insert_new` writes a new row by a statement
+built once per model.
 """
 
 import operator
@@ -15,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model, QuerySet
+from django.db.models import NOT_PROVIDED, Field, Model, QuerySet
+from django.db.models.signals import post_save, pre_save
 
 
 class Columns:
@@ -146,3 +148,44 @@ class _Compiled:
     slot: int  # the index in `params` of the value each call fills in
     names: tuple[str, ...]  # of the row's columns, in order
     converters: tuple  # (position, (converters, expression)), as the compiler applies them
+
+
+_INSERTS: dict[tuple[type[Model], str, str], tuple[list[Field], str]] = {}
+
+
+def insert_new(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Save `instance`, new and with its primary key set, as `save(force_insert=True)` would:
+    `pre_save` and `post_save` sent, each field's `pre_save` and database preparation, one
+    INSERT. The statement is built once per model and database: for a row written on a hot
+    path where the ORM took longer to build the INSERT than the database to run it (the
+    confirmation email's task row on every RSVP, docs/benchmarks.md).
+
+    Refuses what it would write differently from the ORM: a primary key the database makes,
+    a parent model's table (multi-table inheritance), a field the database fills in
+    (`db_default`, generated)."""
+    model = type(instance)
+    meta = model._meta
+    db = connections[using]
+    key = (model, using, db.vendor)
+    built = _INSERTS.get(key)
+    if built is None:
+        fields = list(meta.concrete_fields)
+        if meta.parents or any(f.generated or f.db_default is not NOT_PROVIDED for f in fields):
+            raise ValueError(f"insert_new cannot write {meta.label} as the ORM would")
+        quote = db.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        slots = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({slots})"  # noqa: S608
+        built = _INSERTS[key] = (fields, sql)
+    if instance.pk is None:
+        raise ValueError(f"insert_new needs the primary key of the new {meta.label} set")
+    fields, sql = built
+    pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+    params = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+    instance._state.adding = False
+    instance._state.db = using
+    post_save.send(
+        sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using
+    )

@@ -246,7 +246,7 @@ TASKS = {
     "default": {
         "BACKEND": {
             "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-            "database": "django_tasks_db.DatabaseBackend",
+            "database": "portal.task_queue.DatabaseBackend",
             "dummy": "django.tasks.backends.dummy.DummyBackend",
         }[os.environ.get("TASKS_BACKEND", "immediate")],
     }

@@ -165,7 +165,7 @@ def noop() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_task_queue_depth_is_what_waits_in_the_database(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "portal.task_queue.DatabaseBackend"}}
     for _ in range(3):
         noop.enqueue()
     found = {}

@@ -14,7 +14,7 @@ def noop() -> None:
 
 @pytest.mark.django_db
 def test_only_this_worker_s_running_tasks_go_back_to_the_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "portal.task_queue.DatabaseBackend"}}
     mine, theirs, waiting, done = (noop.enqueue().id for _ in range(4))
     rows = {str(row.id): row for row in DBTaskResult.objects.all()}
     rows[mine].claim("stack-tasks-0")

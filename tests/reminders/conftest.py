@@ -20,7 +20,7 @@ def make_rsvp(*, event, user=None, status=Rsvp.Status.GOING, queued_at=None, **f
 @pytest.fixture
 def db_tasks(settings):
     """The database task backend, which runs tasks later (`run_after`), as in production."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "portal.task_queue.DatabaseBackend"}}
 
 
 @pytest.fixture
