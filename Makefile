@@ -19,7 +19,7 @@ CHROMIUM := /usr/bin/chromium
 # npm's config warnings, and Tailwind's timing lines (it prints them whenever DEBUG is set).
 NPM_NOISE := npm warn|\[ *[0-9.]+m?s\]|^$$
 
-.PHONY: run test test-explore mutation setup deps tailwind db chromium servers lint format check-deploy clean
+.PHONY: run test test-explore mutation setup deps tailwind db bytecode chromium servers lint format check-deploy clean
 .PHONY: serve stop backup restore stack-packages
 
 run: setup
@@ -75,7 +75,12 @@ mutation: deps
 	$(PY) tests/mutmut_run.py run
 	$(PY) tests/mutmut_run.py scores
 
-setup: deps tailwind db
+setup: deps tailwind db bytecode
+
+# The portal's own modules too (1.7 -> 1.5 s); a module edited since is compiled again in
+# memory as usual, and this step rewrites only those.
+bytecode: deps
+	$(PY) -m compileall -q -j 0 -x '/(\.venv|node_modules|mutants|var|\.git)/' . > /dev/null
 
 # A bootstrap venv with uv in it; uv then installs exactly what uv.lock says (uv is in the lock).
 $(UV):
@@ -83,8 +88,11 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check "uv==$$(sed -n '/^name = "uv"$$/{n;s/version = "\(.*\)"/\1/p}' uv.lock)"
 
+# Compiled to bytecode at install: with PYTHONDONTWRITEBYTECODE set (as on this machine) no
+# process writes its .pyc files, and every one (each test server, worker, manage.py) compiled
+# the libraries it imports from source again: 5.1 s to import the portal instead of 1.7 s.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --python $(PY)
+	$(UV) sync --frozen --compile-bytecode --python $(PY)
 	@touch $@
 
 deps: $(VENV)/.synced
