@@ -64,45 +64,53 @@ def event_next(*, group: Group | None = None) -> Event | None:
 
 
 @cache
-def _event_for_page() -> tuple[tuple[Columns, ...], str]:
-    """An event by its slug (unique) with its group, venue and host sponsor (either may be
-    missing). Written out: every event page and its live page start with it, and the ORM took
-    longer to build the three joins (about 2 ms) than the database to answer."""
+def _event_by_slug(with_place: bool) -> tuple[tuple[Columns, ...], str]:
+    """An event by its slug (unique) with its group and, `with_place`, its venue and host
+    sponsor (either may be missing). Written out: every event page, RSVP and attendance
+    request starts with it, and the ORM took longer to build the joins (about 2 ms) than the
+    database to answer."""
     quote = connection.ops.quote_name
-    parts = (Columns(Event, "e"), Columns(Group, "g"), Columns(Venue, "v"), Columns(Sponsor, "s"))
     id_ = quote("id")
+    parts = [Columns(Event, "e"), Columns(Group, "g")]
+    joins = [f"INNER JOIN {quote(Group._meta.db_table)} g ON g.{id_} = e.{quote('group_id')}"]
+    if with_place:
+        parts += [Columns(Venue, "v"), Columns(Sponsor, "s")]
+        joins += [
+            f"LEFT JOIN {quote(Venue._meta.db_table)} v ON v.{id_} = e.{quote('venue_id')}",
+            f"LEFT JOIN {quote(Sponsor._meta.db_table)} s "
+            f"ON s.{id_} = e.{quote('host_sponsor_id')}",
+        ]
     sql = (
         f"SELECT {', '.join(part.sql for part in parts)} "  # noqa: S608
-        f"FROM {quote(Event._meta.db_table)} e "
-        f"INNER JOIN {quote(Group._meta.db_table)} g ON g.{id_} = e.{quote('group_id')} "
-        f"LEFT JOIN {quote(Venue._meta.db_table)} v ON v.{id_} = e.{quote('venue_id')} "
-        f"LEFT JOIN {quote(Sponsor._meta.db_table)} s ON s.{id_} = e.{quote('host_sponsor_id')} "
-        f"WHERE e.{quote('slug')} = %s"
+        f"FROM {quote(Event._meta.db_table)} e {' '.join(joins)} WHERE e.{quote('slug')} = %s"
     )
-    return parts, sql
+    return tuple(parts), sql
 
 
-def event_get_for_viewer(*, slug: str, user, with_agenda: bool = True) -> Event:
-    """An event page's event with its group, venue and host sponsor (as `select_related`
-    loads them); drafts exist only for the group's organisers (404 otherwise).
+def event_get_for_viewer(
+    *, slug: str, user, with_agenda: bool = True, with_place: bool = True
+) -> Event:
+    """An event with its group and, `with_place`, its venue and host sponsor (as
+    `select_related` loads them), if `user` may see it (`can_view_event`: a draft only its
+    group's organisers); NOT_FOUND otherwise.
 
     `with_agenda` prefetches its talks and their speakers (two more queries); the event page
     asks for them lazily instead (`event_talks`), since its agenda is usually a kept fragment.
     """
-    parts, sql = _event_for_page()
+    parts, sql = _event_by_slug(with_place)
     values = one_row(sql, [slug], *parts)
     if values is None:
         raise not_found("No event found.")
-    event_columns, group_columns, venue_columns, sponsor_columns = parts
-    event = event_columns.instance(values[0])
-    event.group = group_columns.instance(values[1])
-    # A missing venue or sponsor is known missing, as select_related leaves it: no query later.
-    for field, columns, row in (
-        ("venue", venue_columns, values[2]),
-        ("host_sponsor", sponsor_columns, values[3]),
-    ):
-        related = None if row[0] is None else columns.instance(row)
-        Event._meta.get_field(field).set_cached_value(event, related)
+    event = parts[0].instance(values[0])
+    event.group = parts[1].instance(values[1])
+    if with_place:
+        # A missing venue or sponsor is known missing, as select_related leaves it: no query.
+        places = zip(("venue", "host_sponsor"), parts[2:], values[2:], strict=True)
+        for field, columns, row in places:
+            found = columns.value(row, "id") is not None
+            Event._meta.get_field(field).set_cached_value(
+                event, columns.instance(row) if found else None
+            )
     if not can_view_event(user, event):
         raise not_found("No event found.")
     if with_agenda:

@@ -16,12 +16,12 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetups.models import Event, Group
-from meetups.rules import can_view_event
+from meetups.models import Event
+from meetups.selectors import event_get_for_viewer
 from members.rules import can_join, taking_part_prefetch
 from portal.errors import not_found
 from portal.pagecache import page_part
-from portal.rawsql import Columns, PreparedValues, all_rows, one_row
+from portal.rawsql import Columns, PreparedValues, all_rows
 
 from .models import Rsvp, RsvpSettings, seats_going
 from .rules import can_check_in, can_rsvp, in_rsvp_audience, rsvp_refusal
@@ -157,15 +157,19 @@ class GoingPerson(NamedTuple):
 
 
 @cache
-def _own_and_going_query() -> tuple[Columns, str]:
+def _own_and_going_query() -> tuple[Columns, tuple[str, ...], str]:
     """The panel's per-viewer read as one statement, written out: the ORM took longer to
     build this query (about 1.6 ms) than the database to answer it (0.2 ms), on every signed-in
     event page, and `.raw()` longer to map its 25 rows (3.4 ms). Plain SQL that SQLite and
-    PostgreSQL both take; columns from the models: the RSVP's, then the `_NAME_FIELDS`."""
+    PostgreSQL both take; columns from the models: the RSVP's, then the user's id and
+    `_NAME_FIELDS` in the user model's own order (the order `Model.from_db` takes them in)."""
     quote = connection.ops.quote_name
-    user_table = get_user_model()._meta.db_table
+    user_meta = get_user_model()._meta
+    user_table = user_meta.db_table
     rsvp = Columns(Rsvp, "r")
-    user_columns = ", ".join(f"u.{quote(name)}" for name in _NAME_FIELDS)
+    wanted = {user_meta.pk.attname, *_NAME_FIELDS}
+    person_fields = tuple(f.attname for f in user_meta.concrete_fields if f.attname in wanted)
+    user_columns = ", ".join(f"u.{quote(user_meta.get_field(n).column)}" for n in person_fields)
     # Identifiers from the models, values as parameters.
     sql = (
         f"SELECT {rsvp.sql}, {user_columns} FROM {quote(Rsvp._meta.db_table)} r "  # noqa: S608
@@ -175,7 +179,7 @@ def _own_and_going_query() -> tuple[Columns, str]:
         f"ORDER BY CASE WHEN r.{quote('user_id')} = %s THEN 0 ELSE 1 END, "
         f"r.{quote('queued_at')}, r.{quote('id')} LIMIT %s"
     )
-    return rsvp, sql
+    return rsvp, person_fields, sql
 
 
 def _own_and_going(
@@ -184,22 +188,20 @@ def _own_and_going(
     """The viewer's RSVP and, `with_going`, the people `going_list` names (its rules: going,
     listed, arrival order, at most GOING_LIST_NAMES), in one query: the viewer's row sorts
     first. Each person going comes with only their name's fields, and no RSVP instance."""
-    columns, sql = _own_and_going_query()
+    columns, person_fields, sql = _own_and_going_query()
     params = [event.pk, user.pk, with_going, Rsvp.Status.GOING, True, user.pk]
-    rows = all_rows(sql, [*params, GOING_LIST_NAMES + 1], columns, len(_NAME_FIELDS))
+    rows = all_rows(sql, [*params, GOING_LIST_NAMES + 1], columns, len(person_fields))
     user_model = get_user_model()
-    person_fields = ("id", *_NAME_FIELDS)
     own = None
     going = []
-    for values, names in rows:
-        user_id = columns.value(values, "user_id")
-        if user_id == user.pk:
+    for values, person_values in rows:
+        if columns.value(values, "user_id") == user.pk:
             own = columns.instance(values)
             own.event, own.user = event, user
             person = user
         else:
             # As `.only("id", *_NAME_FIELDS)` would load them: any other field is deferred.
-            person = user_model.from_db(connection.alias, person_fields, (user_id, *names))
+            person = user_model.from_db(connection.alias, person_fields, person_values)
         if (
             with_going
             and columns.value(values, "status") == Rsvp.Status.GOING
@@ -304,33 +306,10 @@ def event_get_for_door(*, slug: str, user: AbstractBaseUser) -> Event:
     return event
 
 
-@cache
-def _event_with_group() -> tuple[Columns, Columns, str]:
-    """An event by its slug (unique) with its group. Written out: every RSVP and attendance
-    request starts with it, and the ORM took longer to build the join than the database to
-    answer it."""
-    quote = connection.ops.quote_name
-    event, group = Columns(Event, "e"), Columns(Group, "g")
-    sql = (
-        f"SELECT {event.sql}, {group.sql} FROM {quote(Event._meta.db_table)} e "  # noqa: S608
-        f"INNER JOIN {quote(Group._meta.db_table)} g ON g.{quote('id')} = e.{quote('group_id')} "
-        f"WHERE e.{quote('slug')} = %s"
-    )
-    return event, group, sql
-
-
 def event_get_for_rsvp(*, slug: str, user: AbstractBaseUser) -> Event:
     """The event of an RSVP page or route, with its group, if `user` may see it
     (`meetups.rules.can_view_event`: a draft only its organisers); NOT_FOUND otherwise."""
-    event_columns, group_columns, sql = _event_with_group()
-    values = one_row(sql, [slug], event_columns, group_columns)
-    if values is None:
-        raise not_found("No event found.")
-    event = event_columns.instance(values[0])
-    event.group = group_columns.instance(values[1])
-    if not can_view_event(user, event):
-        raise not_found("No event found.")
-    return event
+    return event_get_for_viewer(slug=slug, user=user, with_agenda=False, with_place=False)
 
 
 class AttendeeFilter:

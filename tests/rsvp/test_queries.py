@@ -153,7 +153,10 @@ def test_panel_names_the_first_listed_people_going_with_the_viewer_last_in_line(
     event, member, people
 ):
 
-    crowd = [factories.make_user(first_name=f"Person {n}") for n in range(GOING_LIST_NAMES + 2)]
+    crowd = [
+        factories.make_user(first_name=f"Person {n}", last_name=f"Surname {n}")
+        for n in range(GOING_LIST_NAMES + 2)
+    ]
     services.rsvp_create(event=event, user=people[0], listed=False)  # going, not named
     for person in crowd:
         services.rsvp_create(event=event, user=person, guests=0, listed=True)
@@ -162,8 +165,14 @@ def test_panel_names_the_first_listed_people_going_with_the_viewer_last_in_line(
     panel = rsvp_panel(event=event, user=member)
 
     named = [going.user.first_name for going in panel.going_people]
-    assert named == [rsvp.user.first_name for rsvp in going_list(event=event)]
     assert named == [f"Person {n}" for n in range(GOING_LIST_NAMES)]
+
+    # Every field a name is made of, each in its place (the panel's read is written out).
+    def name_fields(user):
+        return (user.pk, user.username, user.first_name, user.last_name, user.email)
+
+    expected = [name_fields(rsvp.user) for rsvp in going_list(event=event)]
+    assert [name_fields(going.user) for going in panel.going_people] == expected
     assert (panel.rsvp.user_id, panel.rsvp.is_going, panel.going_more) == (member.pk, True, 4)
 
 
