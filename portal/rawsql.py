@@ -15,7 +15,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import NOT_PROVIDED, Field, Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 
@@ -156,13 +156,14 @@ _INSERTS: dict[tuple[type[Model], str, str], tuple[list[Field], str]] = {}
 def insert_new(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     """Save `instance`, new and with its primary key set, as `save(force_insert=True)` would:
     `pre_save` and `post_save` sent, each field's `pre_save` and database preparation, one
-    INSERT. The statement is built once per model and database: for a row written on a hot
-    path where the ORM took longer to build the INSERT than the database to run it (the
-    confirmation email's task row on every RSVP, docs/benchmarks.md).
+    INSERT (a failure marks the surrounding `atomic` block for rollback). The statement is
+    built once per model and database: for a row written on a hot path where the ORM took
+    longer to build the INSERT than the database to run it (the confirmation email's task row
+    on every RSVP, docs/benchmarks.md).
 
     Refuses what it would write differently from the ORM: a primary key the database makes,
     a parent model's table (multi-table inheritance), a field the database fills in
-    (`db_default`, generated)."""
+    (`db_default`, generated), a value that is an SQL expression."""
     model = type(instance)
     meta = model._meta
     db = connections[using]
@@ -180,9 +181,15 @@ def insert_new(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     if instance.pk is None:
         raise ValueError(f"insert_new needs the primary key of the new {meta.label} set")
     fields, sql = built
+    instance._prepare_related_fields_for_save(operation_name="save")  # as save() does first
     pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
-    params = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
-    with db.cursor() as cursor:
+    values = [field.pre_save(instance, True) for field in fields]
+    if any(hasattr(value, "resolve_expression") for value in values):
+        raise ValueError(f"insert_new writes values, not SQL expressions ({meta.label})")
+    params = [
+        field.get_db_prep_save(value, db) for field, value in zip(fields, values, strict=True)
+    ]
+    with transaction.mark_for_rollback_on_error(using), db.cursor() as cursor:
         cursor.execute(sql, params)
     instance._state.adding = False
     instance._state.db = using

@@ -10,6 +10,7 @@ field by field, and that enqueueing still goes through this method.
 """
 
 from django.db import router
+from django.db.models import Expression
 from django.utils.json import normalize_json
 from django_tasks_db.backend import DatabaseBackend as LibraryBackend
 
@@ -22,8 +23,11 @@ class DatabaseBackend(LibraryBackend):
         # here as the library does (the backend may load before the app registry is ready).
         from django_tasks_db.models import DBTaskResult
 
+        result_id = self._get_id()
+        if isinstance(result_id, Expression):  # an `id_function` the database evaluates
+            return super()._task_to_db_task(task, args, kwargs)
         row = DBTaskResult(
-            id=self._get_id(),
+            id=result_id,
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
             priority=task.priority,
             task_path=task.module_path,

@@ -1,11 +1,13 @@
 """portal.task_queue: django-tasks-db's backend with its task row written by one statement
 built once (portal.rawsql.insert_new). The row must be the library's own, field by field."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.apps.registry import Apps
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Value
 from django.db.models.functions import Now
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql.compiler import SQLInsertCompiler
@@ -136,3 +138,28 @@ def test_the_save_signals_go_out_as_for_the_orms_insert(backend):
         ("pre_save", DBTaskResult, False, "default", None, None),
         ("post_save", DBTaskResult, False, "default", None, True),
     ]
+
+
+@pytest.mark.django_db
+def test_a_failed_insert_marks_the_atomic_block_for_rollback_as_save_does(backend):
+    first = backend._task_to_db_task(greet, ("Ada",), {})
+    again = DBTaskResult(
+        id=first.pk, args_kwargs={"args": [], "kwargs": {}}, task_path="x", backend_name="x"
+    )
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            insert_new(again)  # the same primary key
+        assert transaction.get_rollback() is True
+
+
+@pytest.mark.django_db
+def test_an_id_the_database_evaluates_is_left_to_the_librarys_own_insert(backend, monkeypatch):
+    handed = []
+    monkeypatch.setattr(backend, "id_function", lambda: Value(uuid.uuid4()))
+    monkeypatch.setattr(
+        LibraryBackend, "_task_to_db_task", lambda self, *args: handed.append(args) or "library"
+    )
+    assert backend._task_to_db_task(greet, ("Ada",), {}) == "library"
+    assert handed == [(greet, ("Ada",), {})]
+    with pytest.raises(ValueError, match="SQL expressions"):
+        insert_new(DBTaskResult(id=Value(uuid.uuid4()), args_kwargs={}, backend_name="x"))
