@@ -60,6 +60,20 @@ def test_event_get_for_viewer_hides_drafts_from_non_organisers(group, organiser,
 
 
 @pytest.mark.django_db
+def test_a_draft_is_refused_exactly_as_an_event_that_does_not_exist(group, member):
+    """Breaks if the two refusals differ in anything a client sees (the API returns the
+    message): a stranger could then find the slugs of unpublished events."""
+    draft = make_event(group=group, status=Event.Status.DRAFT)
+    refusals = []
+    for slug in (draft.slug, "no-such-event"):
+        with pytest.raises(ServiceError) as refused:
+            selectors.event_get_for_viewer(slug=slug, user=member)
+        refusals.append((refused.value.kind, refused.value.message, refused.value.field))
+    assert refusals[0] == refusals[1]
+    assert refusals[0][0] == Kind.NOT_FOUND
+
+
+@pytest.mark.django_db
 def test_event_get_for_viewer_hides_drafts_from_other_groups_organisers(group):
     draft = make_event(group=group, status=Event.Status.DRAFT)
     other_organiser = make_user()
