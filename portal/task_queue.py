@@ -3,10 +3,10 @@ its task row written by `portal.rawsql.insert_new`, a statement built once.
 
 Every RSVP queues its confirmation email after commit. Through the library's
 `DBTaskResult.objects.create` that cost about 1 ms of CPU, most of it the ORM building the
-INSERT (docs/benchmarks.md, "The confirmation's task row"): a seventh of the RSVP request.
-Everything else stays the library's: validation, the id, the `task_enqueued` signal, the
-worker, results. tests/portal/test_task_queue.py checks the row equals the library's own,
-field by field, and that enqueueing still goes through this method.
+INSERT (docs/benchmarks.md, "Less ORM on the RSVP and the signed-in event page"): a seventh
+of the RSVP request. Everything else stays the library's: validation, the id, the
+`task_enqueued` signal, the worker, results. tests/portal/test_task_queue.py checks the row
+equals the library's own, field by field, and that enqueueing still goes through this method.
 """
 
 from django.db import router
