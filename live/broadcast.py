@@ -10,7 +10,7 @@ thread, not the request that committed, and changes made during a render join th
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -47,9 +47,11 @@ def publish(
     frames: dict[str, str],
     revision: int | None = None,
     merge: bool = False,
+    here: dict | None = None,
 ) -> None:
     """One layer message to the event's group: one per process that has sockets for it.
-    `merge`: new state for the audiences in `frames` only (see Hub.accept)."""
+    `merge`: new state for the audiences in `frames` only; `here`: audiences each process
+    renders for its own sockets (see Hub.accept)."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -57,6 +59,8 @@ def publish(
     message = {"type": "live.frames", "key": key, "frames": frames, "revision": revision}
     if merge:
         message["merge"] = True
+    if here is not None:
+        message["here"] = here
     observability.broadcast_sent(key)
     # In a server process the hub's loop sends it without this request waiting for it; a
     # process with no sockets (a worker, a shell) sends it here.
@@ -138,30 +142,60 @@ def render_stage_frames(*, event: Event, stamp: str = "") -> dict[str, str]:
     }
 
 
-# Fragments other apps add to the counts broadcast for an audience of their own, so that one
-# attendance change is rendered and published once (the organiser dashboard adds its RSVP and
-# door panels for "dashboard" sockets). Each returns {audience: html}; the html is appended to
-# that audience's frame. `detail` is False where an extra should skip its costly parts (a
-# socket's connect, or a change that cannot have moved them): the dashboard's chart.
-_counts_extras: list[Callable[..., dict[str, str]]] = []
+# Fragments other apps add to the counts for an audience of their own (the organiser dashboard
+# adds its RSVP and door panels for "dashboard" sockets): audience -> render(event_id=,
+# detail=) -> html, "" for nothing. A broadcast does not render them: it carries an empty frame
+# for each such audience (its sockets get nothing of live's counts, whose ids are not on their
+# page) and leaves them to the processes that hold such a socket (Hub.add_renderer_here), so an
+# RSVP rush with no dashboard open renders none. `detail` is False where an extra should skip
+# its costly parts (a socket's connect, or a change that cannot have moved them): the chart.
+_counts_extras: dict[str, Callable[..., str]] = {}
 
 
-def add_counts_extra(render: Callable[..., dict[str, str]]) -> None:
-    if render not in _counts_extras:
-        _counts_extras.append(render)
+def add_counts_extra(audience: str, render: Callable[..., str]) -> None:
+    _counts_extras[audience] = render
 
 
-def render_counts_frames(*, event_id: int, stamp: str = "", detail: bool = True) -> dict[str, str]:
+def render_counts_extras(
+    *, event_id: int, audiences: Iterable[str], detail: bool = True
+) -> dict[str, str]:
+    return {
+        audience: _counts_extras[audience](event_id=event_id, detail=detail)
+        for audience in audiences
+        if audience in _counts_extras
+    }
+
+
+hub.add_renderer_here(
+    "counts", render_counts_extras, window=lambda: settings.LIVE_COUNTS_COALESCE_SECONDS
+)
+
+
+def render_counts_frames(
+    *, event_id: int, stamp: str = "", detail: bool = True, with_extras: bool = True
+) -> dict[str, str]:
+    """Live's counts for everyone, and each extra audience's frame: rendered (a socket's
+    connect), or, without `with_extras`, empty until rendered where its sockets are."""
     counts = event_attendance_counts(event_id=event_id)
     everyone = render_to_string("live/fragments.html#counts", {"counts": counts, "stamp": stamp})
     # The projector shows no counts (and has no #live-counts for htmx to swap).
-    frames = {"*": everyone, "presenter": ""}
-    for extra in _counts_extras:
-        for audience, html in extra(event_id=event_id, detail=detail).items():
-            # An extra's audience gets its own page's fragments only: ids of live's counts
-            # are not on that page (htmx would log oobErrorNoTarget for each).
-            frames[audience] = frames.get(audience, "") + html
+    frames = {"*": everyone, "presenter": ""} | dict.fromkeys(_counts_extras, "")
+    if with_extras:
+        frames |= render_counts_extras(event_id=event_id, audiences=_counts_extras, detail=detail)
     return frames
+
+
+def counts_extras_missing(frames: dict[str, str], audience: str) -> bool:
+    """True if `frames` (a counts broadcast's) still lack this extra audience's own frame."""
+    return audience in _counts_extras and not frames.get(audience)
+
+
+def _counts_here(event_id: int, detail: bool) -> dict | None:
+    """A counts broadcast's `here` (Hub.accept): its extras, for the processes that show them."""
+    if not _counts_extras:
+        return None
+    return {"render": "counts", "event_id": event_id, "audiences": [*_counts_extras],
+            "detail": detail}  # fmt: skip
 
 
 def in_background() -> bool:
@@ -210,18 +244,18 @@ def _send_counts(event_id: int, detail: bool) -> None:
     publish(
         event_id=event_id,
         key=counts_key(event_id),
-        frames=render_counts_frames(event_id=event_id, stamp=_stamp(), detail=detail),
+        frames=render_counts_frames(event_id=event_id, stamp=_stamp(), with_extras=False),
+        here=_counts_here(event_id, detail),
     )
 
 
 def question_counts_changed(*, event_id: int) -> None:
     """Questions were asked or moderated: the counts extras (the organiser dashboard's "asked",
-    "answered", its summary) are re-sent to their own audiences only; live's counts did not
-    change, so the room's sockets get nothing."""
-    frames = render_counts_frames(event_id=event_id, stamp=_stamp(), detail=False)
-    frames.pop("*", None)
-    if frames:
-        publish(event_id=event_id, key=counts_key(event_id), frames=frames, merge=True)
+    "answered", its summary) are re-rendered for their own audiences only, where those are;
+    live's counts did not change, so the room's sockets get nothing."""
+    here = _counts_here(event_id, detail=False)
+    if here is not None:
+        publish(event_id=event_id, key=counts_key(event_id), frames={}, merge=True, here=here)
 
 
 # A rush of RSVPs for one event becomes a few counts broadcasts a second, not one per RSVP.

@@ -334,7 +334,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """The key's frames: the hub's, or rendered once for every connect that needs them
         meanwhile (a storm of reconnects after a restart finds the hub empty)."""
         version, frames = hub.snapshot(key)
-        if frames is not None:
+        # A counts broadcast leaves a dashboard's own frame to the process holding one: none
+        # may have been rendered here yet (no dashboard was open), so render it now.
+        if frames is not None and not (
+            render == "counts" and broadcast.counts_extras_missing(frames, self.connection.audience)
+        ):
             return frames
         # FOLLOW renders the talk on stage: the same frames for every socket of that key.
         return await _shared(

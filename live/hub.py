@@ -13,6 +13,9 @@ process runs one hub, which
   (public, organiser, presenter) straight to that socket's `send`;
 - remembers the last frames per key, so a (re)connecting socket gets the full current state
   without rendering it again;
+- renders the frames a broadcast leaves to the processes holding their audience (`here`: the
+  organiser dashboard's panels on the counts), only when it holds such a socket, and merges
+  them in (an RSVP rush with no dashboard open renders none);
 - counts its sockets for presence (see live/presence.py) every tick, closes sockets whose
   heartbeats stopped, and pushes "online now" to its own sockets when the total changes, at
   most once per LIVE_ONLINE_PUSH_SECONDS per event (rendered once, one frame for all).
@@ -25,8 +28,10 @@ import contextlib
 import logging
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -67,11 +72,25 @@ def _setting(name: str, default: float) -> float:
 class Hub:
     def __init__(self) -> None:
         self.process_id = uuid.uuid4().hex[:16]
+        # name -> (render(event_id=, audiences=, detail=) -> {audience: html}, window seconds):
+        # what a broadcast's `here` asks for (see render_here); set by the modules that render.
+        self.renderers_here: dict[
+            str, tuple[Callable[..., dict[str, str]], Callable[[], float]]
+        ] = {}
         self._reset(None)
+
+    def add_renderer_here(
+        self, name: str, render: Callable[..., dict[str, str]], *, window: Callable[[], float]
+    ) -> None:
+        """Frames for audiences a broadcast leaves to the processes that hold them: each such
+        process renders them for its own sockets, at most once per `window()` seconds a key."""
+        self.renderers_here[name] = (render, window)
 
     def _reset(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self.loop = loop
         self.subscribers: dict[str, set[Connection]] = defaultdict(set)
+        # key -> how many of its sockets here are of each audience
+        self.audiences: dict[str, Counter[str]] = defaultdict(Counter)
         self.by_event: dict[int, set[Connection]] = defaultdict(set)
         self.snapshots: dict[str, tuple[float, dict[str, str]]] = {}
         self.versions: dict[str, int] = defaultdict(int)
@@ -96,6 +115,9 @@ class Hub:
         self._outbox: dict[tuple[str, str], dict] | None = None
         self._outbox_ready: asyncio.Event | None = None
         self.superseded = 0
+        # key -> (the broadcast's `here`, merged) still to render; key -> the task rendering it
+        self._here_wanted: dict[str, dict] = {}
+        self._here_tasks: dict[str, asyncio.Task] = {}
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -125,9 +147,10 @@ class Hub:
 
     async def stop(self) -> None:
         """Stop this loop's tasks (tests call it; a server process just exits)."""
-        for task in self._tasks:
+        tasks = [*self._tasks, *self._here_tasks.values()]
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self.presence is not None:
@@ -139,7 +162,9 @@ class Hub:
     async def attach(self, conn: Connection) -> None:
         await self._ensure_started()
         for key in conn.keys:
-            self.subscribers[key].add(conn)
+            if conn not in self.subscribers[key]:
+                self.subscribers[key].add(conn)
+                self.audiences[key][conn.audience] += 1
         self.by_event[conn.event_id].add(conn)
         if conn.event_id not in self.joined:
             self.joined[conn.event_id] = time.monotonic()
@@ -149,10 +174,15 @@ class Hub:
     def detach(self, conn: Connection) -> None:
         for key in conn.keys:
             subs = self.subscribers.get(key)
-            if subs is not None:
+            if subs is not None and conn in subs:
                 subs.discard(conn)
+                audiences = self.audiences[key]
+                audiences[conn.audience] -= 1
+                if audiences[conn.audience] <= 0:
+                    del audiences[conn.audience]
                 if not subs:
                     del self.subscribers[key]
+                    del self.audiences[key]
         conns = self.by_event.get(conn.event_id)
         if conns is not None and conn in conns:
             conns.discard(conn)
@@ -209,13 +239,18 @@ class Hub:
         Frames are whole state, so when this process renders faster than it can publish
         (its loop busy writing sockets), only the newest state of a key goes out: a backlog
         here would make every later broadcast late by all of it. A merge (new state for some
-        audiences only) is folded into the message it meets, keeping the rest of that one.
+        audiences only) is folded into the message it meets, keeping the rest of that one; what
+        either leaves to be rendered where its audience is (`here`) is kept too.
         """
         slot = (group, message.get("key", ""))
         waiting = self._outbox.get(slot)
-        if waiting is not None and message.get("merge"):
-            frames = {**waiting["frames"], **message["frames"]}
-            message = {**waiting, "frames": frames}
+        if waiting is not None:
+            if message.get("merge"):
+                frames = {**waiting["frames"], **message["frames"]}
+                message = {**waiting, "frames": frames, "here": message.get("here")}
+            here = merge_here(waiting.get("here"), message.get("here"))
+            if here is not None:
+                message = {**message, "here": here}
         self._outbox[slot] = message
         self._outbox_ready.set()
 
@@ -259,10 +294,17 @@ class Hub:
                     message["frames"],
                     message.get("revision"),
                     merge=bool(message.get("merge")),
+                    here=message.get("here"),
                 )
 
     def accept(
-        self, key: str, frames: dict[str, str], revision: int | None = None, *, merge: bool = False
+        self,
+        key: str,
+        frames: dict[str, str],
+        revision: int | None = None,
+        *,
+        merge: bool = False,
+        here: dict | None = None,
     ) -> None:
         """Take a broadcast: it is the key's state now; write it out as soon as possible.
 
@@ -277,12 +319,20 @@ class Hub:
         `merge`: the frames are new state for some audiences only (the dashboard's question
         counts, carried on the counts key): they replace those audiences' frames in the key's
         state, and only sockets of those audiences are written to.
+
+        `here`: audiences whose frames this broadcast leaves to the processes holding them
+        (`{"render": name, "event_id": id, "audiences": [...], "detail": bool}`, see
+        `add_renderer_here`); rendered here if any of this key's sockets here is of one.
         """
         if revision is not None:
             if revision < self.revisions.get(key, -1):
                 self.outdated += 1
                 return
             self.revisions[key] = revision
+        if here is not None:
+            self._want_here(key, here)
+        if merge and not frames:
+            return  # only audiences rendered where they are had new state
         self.versions[key] += 1
         fan = self._fans.get(key)
         if merge:
@@ -301,6 +351,37 @@ class Hub:
             fan.supersede(frames, subscribers)
             self.superseded += 1
         self._has_pending.set()
+
+    def _want_here(self, key: str, here: dict) -> None:
+        present = self.audiences.get(key)
+        audiences = [a for a in here.get("audiences", ()) if present and present[a] > 0]
+        if not audiences or here.get("render") not in self.renderers_here or self.loop is None:
+            return
+        wanted = {**here, "audiences": audiences}
+        self._here_wanted[key] = merge_here(self._here_wanted.get(key), wanted)
+        if key not in self._here_tasks:
+            self._here_tasks[key] = self.loop.create_task(self._render_here(key))
+
+    async def _render_here(self, key: str) -> None:
+        """Render what broadcasts of `key` left to this process, then merge it in as a
+        broadcast would; those arriving meanwhile join the next render, one per window."""
+        try:
+            while (here := self._here_wanted.pop(key, None)) is not None:
+                render, window = self.renderers_here[here["render"]]
+                try:
+                    frames = await database_sync_to_async(render)(
+                        event_id=here["event_id"],
+                        audiences=here["audiences"],
+                        detail=bool(here.get("detail", True)),
+                    )
+                except Exception:
+                    logger.exception("live hub: rendering frames here failed")
+                    frames = {}
+                if frames:
+                    self.accept(key, frames, merge=True)
+                await asyncio.sleep(window())
+        finally:
+            self._here_tasks.pop(key, None)
 
     async def _deliver_loop(self) -> None:
         """Write the keys' fan-outs a slice at a time, taking turns between keys (a key that
@@ -431,6 +512,16 @@ class Hub:
             for conn in screens[start : start + FAN_OUT_SLICE]:
                 with contextlib.suppress(Exception):
                     await conn.send_shared(frame)
+
+
+def merge_here(first: dict | None, second: dict | None) -> dict | None:
+    """Two broadcasts' `here` as one render: every audience of either, with detail if either
+    asked for it."""
+    if first is None or second is None:
+        return second if first is None else first
+    audiences = list(dict.fromkeys([*first["audiences"], *second["audiences"]]))
+    detail = bool(first.get("detail", True) or second.get("detail", True))
+    return {**second, "audiences": audiences, "detail": detail}
 
 
 hub = Hub()

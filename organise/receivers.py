@@ -1,10 +1,11 @@
 """The dashboard's live numbers ride on the live app's counts broadcast.
 
-When an event's attendance changes, live renders its counts once and publishes them; it asks
-the extras registered with `live.broadcast.add_counts_extra` for more, and ours adds the
-dashboard's RSVP and door fragments (out-of-band swaps) for sockets of the "dashboard"
-audience. Everyone else gets live's counts alone. The frame carries the whole current state,
-so a dashboard that reconnects heals itself.
+When an event's attendance changes, live renders its counts once and publishes them. Ours,
+registered with `live.broadcast.add_counts_extra`, are the dashboard's RSVP and door fragments
+(out-of-band swaps) for sockets of the "dashboard" audience, rendered by each server process
+that holds such a socket when the counts broadcast reaches it (none while no dashboard is
+open). Everyone else gets live's counts alone. The frame carries the whole current state, so a
+dashboard that reconnects heals itself.
 """
 
 import logging
@@ -52,21 +53,19 @@ def render_dashboard_counts(*, event: Event, with_chart: bool = True) -> str:
     return "".join(render_to_string(f"organise/dashboard.html#{name}", context) for name in names)
 
 
-def dashboard_fragments(
-    *, event_id: int, detail: bool = True, now: float | None = None
-) -> dict[str, str]:
+def dashboard_fragments(*, event_id: int, detail: bool = True, now: float | None = None) -> str:
     """The dashboard's RSVP and door fragments (and, with `detail`, at most every 2 s the
-    chart), for the "dashboard" audience of live's counts broadcast; {} for a deleted event."""
+    chart), for the "dashboard" audience of live's counts broadcast; "" for a deleted event."""
     event = Event.objects.select_related("group").filter(pk=event_id).first()
     if event is None:
-        return {}
+        return ""
     with_chart = detail and _chart_due(event_id, time.monotonic() if now is None else now)
-    return {"dashboard": render_dashboard_counts(event=event, with_chart=with_chart)}
+    return render_dashboard_counts(event=event, with_chart=with_chart)
 
 
-# Live's counts broadcast (sent on every attendance change) carries our fragments to
-# dashboard sockets: one render and one publish per change for both apps.
-add_counts_extra(dashboard_fragments)
+# Live's counts broadcast (sent on every attendance change) brings our fragments to dashboard
+# sockets: one publish per change for both apps, our render only where a dashboard is open.
+add_counts_extra("dashboard", dashboard_fragments)
 
 
 def dashboard_counts_changed(*, event_id: int) -> None:

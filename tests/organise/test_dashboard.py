@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from live.hub import hub
 from live.models import LiveState, Question
 from live.topics import counts_key, event_group
 from organise import charts, selectors, services
@@ -334,7 +335,7 @@ def _receive(layer, channel):
     return async_to_sync(receive)()
 
 
-def test_rsvp_sends_one_counts_broadcast_with_the_dashboard_fragments_for_dashboards(
+def test_rsvp_sends_one_counts_broadcast_that_leaves_the_dashboard_fragments_to_dashboards(
     django_capture_on_commit_callbacks,
 ):
     w = build_world()
@@ -350,10 +351,19 @@ def test_rsvp_sends_one_counts_broadcast_with_the_dashboard_fragments_for_dashbo
     while (message := _receive(layer, channel)) is not None:
         messages.append(message)
     counts = [m for m in messages if m["key"] == counts_key(w.event.pk)]
-    assert len(counts) == 1  # one render and one publish per change, live's and ours together
+    assert len(counts) == 1  # one publish per change, live's and ours together
     frames = counts[0]["frames"]
     assert sorted(frames) == ["*", "dashboard", "presenter"]  # the projector: no counts
-    dashboard = frames["dashboard"]
+    # Not rendered by the RSVP's process: each process holding a dashboard renders it.
+    assert frames["dashboard"] == ""
+    here = counts[0]["here"]
+    assert here == {
+        "render": "counts", "event_id": w.event.pk, "audiences": ["dashboard"], "detail": True
+    }  # fmt: skip
+    # What such a process renders for it (tests/live/test_hub_here.py: when, and who gets it).
+    render, _window = hub.renderers_here[here["render"]]
+    dashboard = render(event_id=here["event_id"], audiences=here["audiences"], detail=True)
+    dashboard = dashboard["dashboard"]
     assert 'id="organise-rsvp-numbers" hx-swap-oob="innerHTML"' in dashboard
     assert 'data-stat="going">4</dd>' in dashboard
     assert 'id="organise-door" hx-swap-oob="innerHTML"' in dashboard
@@ -377,10 +387,13 @@ def test_closing_rsvps_re_broadcasts_the_events_counts(django_capture_on_commit_
         messages.append(message)
     assert [m["key"] for m in messages] == [counts_key(w.event.pk)]
     assert sorted(messages[0]["frames"]) == ["*", "dashboard", "presenter"]
+    # Dashboards re-render their panels, without the chart (the window cannot move it).
+    assert messages[0]["here"]["audiences"] == ["dashboard"]
+    assert messages[0]["here"]["detail"] is False
 
 
 def test_dashboard_fragments_for_a_deleted_event_are_empty():
-    assert dashboard_fragments(event_id=999999) == {}
+    assert dashboard_fragments(event_id=999999) == ""
 
 
 def test_summary_of_an_archived_event_uses_its_recorded_attendance():
@@ -400,6 +413,6 @@ def test_dashboard_chart_goes_out_at_most_every_two_seconds_during_a_rush():
     # or on these very instants: start later than any of those.
     start = time.monotonic() + 1e9
     for now in (start, start + 0.5, start + 1.9, start + 2.1):
-        frame = dashboard_fragments(event_id=w.event.pk, now=now)["dashboard"]
+        frame = dashboard_fragments(event_id=w.event.pk, now=now)
         sent.append(["organise-rsvp-numbers" in frame, "organise-rsvp-chart" in frame])
     assert sent == [[True, True], [True, False], [True, False], [True, True]]
