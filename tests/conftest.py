@@ -53,10 +53,38 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not USE_POSTGRES:
             item.add_marker(skip_pg)
+        if USE_POSTGRES and _reaches_the_orm_from_an_event_loop(item):
+            # Channels' database_sync_to_async closes "old" connections around every call, and
+            # the connection inside a test's transaction counts as one: on PostgreSQL the test
+            # loses its data mid-way (SQLite's in-memory database ignores the close). Channels'
+            # own advice: such tests run in transaction mode.
+            item.add_marker(pytest.mark.django_db(transaction=True), append=False)
     # Browser tests last: Playwright's sync API keeps an asyncio loop running in the main
     # thread from its first test to the end of the session, which breaks asyncio.run() and
     # async_to_sync() in any test that comes after it.
     items.sort(key=lambda item: "/tests/browser/" in str(item.path))
+
+
+# What a test uses to reach consumers and the hub from an event loop.
+_EVENT_LOOP_HELPERS = frozenset(
+    ("WebsocketCommunicator", "communicator", "live_process", "committed", "run",
+     "database_sync_to_async")
+)  # fmt: skip
+
+
+def _reaches_the_orm_from_an_event_loop(item) -> bool:
+    """The test calls one of those helpers (in its body or a function nested in it), and its
+    module has it: a test that only shares a module with such tests keeps its transaction (its
+    on_commit work, and so its query counts, stay as in the SQLite pass)."""
+    module, function = getattr(item, "module", None), getattr(item, "function", None)
+    if module is None or function is None:
+        return False
+    codes, names = [function.__code__], set()
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
+    return any(hasattr(module, name) for name in names & _EVENT_LOOP_HELPERS)
 
 
 @pytest.fixture(autouse=True)
