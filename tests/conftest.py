@@ -73,17 +73,27 @@ _EVENT_LOOP_HELPERS = frozenset(
 
 
 def _reaches_the_orm_from_an_event_loop(item) -> bool:
-    """The test calls one of those helpers (in its body or a function nested in it), and its
-    module has it: a test that only shares a module with such tests keeps its transaction (its
-    on_commit work, and so its query counts, stay as in the SQLite pass)."""
+    """The test calls one of those helpers (in its body, a function nested in it, or a function
+    of its module it calls), and its module has it: a test that only shares a module with such
+    tests keeps its transaction (its on_commit work, and so its query counts, stay as in the
+    SQLite pass)."""
     module, function = getattr(item, "module", None), getattr(item, "function", None)
     if module is None or function is None:
         return False
-    codes, names = [function.__code__], set()
+    codes, seen, names = [function.__code__], set(), set()
     while codes:
         code = codes.pop()
+        if code in seen:
+            continue
+        seen.add(code)
         names.update(code.co_names)
         codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
+        for name in code.co_names:
+            called = getattr(module, name, None)
+            if getattr(called, "__module__", None) == module.__name__ and hasattr(
+                called, "__code__"
+            ):
+                codes.append(called.__code__)
     return any(hasattr(module, name) for name in names & _EVENT_LOOP_HELPERS)
 
 
