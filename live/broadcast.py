@@ -171,27 +171,22 @@ hub.add_renderer_here(
 )
 
 
-def render_counts_frames(
-    *, event_id: int, stamp: str = "", detail: bool = True, with_extras: bool = True
-) -> dict[str, str]:
-    """Live's counts for everyone, and each extra audience's frame: rendered (a socket's
-    connect), or, without `with_extras`, empty until rendered where its sockets are."""
+def render_counts_frames(*, event_id: int, stamp: str = "") -> dict[str, str]:
+    """Live's counts for everyone; each extra audience's frame empty, to be rendered where
+    its sockets are (`counts_here`)."""
     counts = event_attendance_counts(event_id=event_id)
     everyone = render_to_string("live/fragments.html#counts", {"counts": counts, "stamp": stamp})
     # The projector shows no counts (and has no #live-counts for htmx to swap).
-    frames = {"*": everyone, "presenter": ""} | dict.fromkeys(_counts_extras, "")
-    if with_extras:
-        frames |= render_counts_extras(event_id=event_id, audiences=_counts_extras, detail=detail)
-    return frames
+    return {"*": everyone, "presenter": ""} | dict.fromkeys(_counts_extras, "")
 
 
 def counts_extras_missing(frames: dict[str, str], audience: str) -> bool:
-    """True if `frames` (a counts broadcast's) still lack this extra audience's own frame."""
+    """True if `frames` (the counts') lack this extra audience's own frame, not rendered yet."""
     return audience in _counts_extras and not frames.get(audience)
 
 
-def _counts_here(event_id: int, detail: bool) -> dict | None:
-    """A counts broadcast's `here` (Hub.accept): its extras, for the processes that show them."""
+def counts_here(event_id: int, detail: bool) -> dict | None:
+    """The counts' `here` (Hub.accept): their extras, for the processes that show them."""
     if not _counts_extras:
         return None
     return {"render": "counts", "event_id": event_id, "audiences": [*_counts_extras],
@@ -244,8 +239,8 @@ def _send_counts(event_id: int, detail: bool) -> None:
     publish(
         event_id=event_id,
         key=counts_key(event_id),
-        frames=render_counts_frames(event_id=event_id, stamp=_stamp(), with_extras=False),
-        here=_counts_here(event_id, detail),
+        frames=render_counts_frames(event_id=event_id, stamp=_stamp()),
+        here=counts_here(event_id, detail),
     )
 
 
@@ -253,7 +248,7 @@ def question_counts_changed(*, event_id: int) -> None:
     """Questions were asked or moderated: the counts extras (the organiser dashboard's "asked",
     "answered", its summary) are re-rendered for their own audiences only, where those are;
     live's counts did not change, so the room's sockets get nothing."""
-    here = _counts_here(event_id, detail=False)
+    here = counts_here(event_id, detail=False)
     if here is not None:
         publish(event_id=event_id, key=counts_key(event_id), frames={}, merge=True, here=here)
 

@@ -303,7 +303,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _send_full_state(self, event_id: int, talk_id: int | str | None) -> None:
         conn = self.connection
-        parts = []
+        gathered = []
         for key, render in (
             (stage_key(event_id), "stage"),
             (counts_key(event_id), "counts"),
@@ -312,9 +312,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
             (polls_key(event_id), "polls"),
             (poll_results_key(event_id), "poll_results"),
         ):
-            if key not in conn.keys:
-                continue
-            frames = await self._current(key, render, event_id, talk_id)
+            if key in conn.keys:
+                gathered.append((key, *await self._current(key, render, event_id, talk_id)))
+        parts = []
+        for key, version, frames in gathered:
+            if hub.versions[key] != version:
+                # A broadcast landed while the state was gathered and, the socket being
+                # attached, was written to it already: send its state, not the older one.
+                frames = hub.snapshot(key)[1] or frames
             text = conn.frame_from(frames)
             if text:
                 parts.append(text)
@@ -330,27 +335,36 @@ class LiveConsumer(AsyncWebsocketConsumer):
             logger.info("live socket: closed before its state was sent (%r)", error)
             hub.detach(conn)
 
-    async def _current(self, key: str, render: str, event_id: int, talk_id) -> dict[str, str]:
-        """The key's frames: the hub's, or rendered once for every connect that needs them
-        meanwhile (a storm of reconnects after a restart finds the hub empty)."""
+    async def _current(
+        self, key: str, render: str, event_id: int, talk_id
+    ) -> tuple[int, dict[str, str]]:
+        """The key's version and frames: the hub's, or rendered once for every connect that
+        needs them meanwhile (a storm of reconnects after a restart finds the hub empty)."""
         version, frames = hub.snapshot(key)
-        # A counts broadcast leaves a dashboard's own frame to the process holding one: none
-        # may have been rendered here yet (no dashboard was open), so render it now.
-        if frames is not None and not (
-            render == "counts" and broadcast.counts_extras_missing(frames, self.connection.audience)
-        ):
-            return frames
-        # FOLLOW renders the talk on stage: the same frames for every socket of that key.
-        return await _shared(
-            ("render", key),
-            partial(self._render, render, event_id, talk_id),
-            lambda frames: hub.remember(key, frames, version=version),
-        )
+        if frames is None:
+            # FOLLOW renders the talk on stage: the same frames for every socket of that key.
+            frames = await _shared(
+                ("render", key),
+                partial(self._render, render, event_id, talk_id),
+                lambda frames: hub.remember(key, frames, version=version),
+            )
+        audience = self.connection.audience
+        if render == "counts" and broadcast.counts_extras_missing(frames, audience):
+            # A dashboard's own panels: not rendered in this process since the last change (no
+            # dashboard was here). Rendered now, this socket being attached, so they show at
+            # least what is committed now (a counts render shared with an earlier connect may
+            # be older); kept for the next dashboard unless a broadcast overtook them.
+            extra = await database_sync_to_async(broadcast.render_counts_extras)(
+                event_id=event_id, audiences=[audience], detail=False
+            )
+            frames = frames | extra
+            hub.remember(key, frames, version=version)
+        return version, frames
 
     @database_sync_to_async
     def _render(self, what: str, event_id: int, talk_id: int | str | None) -> dict[str, str]:
         if what == "counts":
-            return broadcast.render_counts_frames(event_id=event_id, detail=False)
+            return broadcast.render_counts_frames(event_id=event_id)
         event = Event.objects.get(pk=event_id)
         if what == "stage":
             return broadcast.render_stage_frames(event=event)

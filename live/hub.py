@@ -73,7 +73,7 @@ class Hub:
     def __init__(self) -> None:
         self.process_id = uuid.uuid4().hex[:16]
         # name -> (render(event_id=, audiences=, detail=) -> {audience: html}, window seconds):
-        # what a broadcast's `here` asks for (see render_here); set by the modules that render.
+        # what a broadcast's `here` asks for (see accept); set by the modules that render.
         self.renderers_here: dict[
             str, tuple[Callable[..., dict[str, str]], Callable[[], float]]
         ] = {}
@@ -353,6 +353,8 @@ class Hub:
         self._has_pending.set()
 
     def _want_here(self, key: str, here: dict) -> None:
+        """Render `here` (see accept) for this process's sockets of `key`, if it has any of its
+        audiences: after whatever is rendering now, so it shows what is committed by then."""
         present = self.audiences.get(key)
         audiences = [a for a in here.get("audiences", ()) if present and present[a] > 0]
         if not audiences or here.get("render") not in self.renderers_here or self.loop is None:
@@ -364,24 +366,33 @@ class Hub:
 
     async def _render_here(self, key: str) -> None:
         """Render what broadcasts of `key` left to this process, then merge it in as a
-        broadcast would; those arriving meanwhile join the next render, one per window."""
+        broadcast would; those arriving meanwhile join the next render, one per window. A
+        render that fails is logged and tried once more after the window."""
         try:
             while (here := self._here_wanted.pop(key, None)) is not None:
-                render, window = self.renderers_here[here["render"]]
+                window = 0.0
                 try:
+                    render, window_of = self.renderers_here[here["render"]]
+                    window = window_of()
                     frames = await database_sync_to_async(render)(
                         event_id=here["event_id"],
                         audiences=here["audiences"],
                         detail=bool(here.get("detail", True)),
                     )
+                    if frames:
+                        self.accept(key, frames, merge=True)
+                except asyncio.CancelledError:
+                    raise
                 except Exception:
                     logger.exception("live hub: rendering frames here failed")
-                    frames = {}
-                if frames:
-                    self.accept(key, frames, merge=True)
-                await asyncio.sleep(window())
+                    if not here.get("retried"):
+                        retry = {**here, "retried": True}
+                        self._here_wanted[key] = merge_here(retry, self._here_wanted.get(key))
+                await asyncio.sleep(window)
         finally:
-            self._here_tasks.pop(key, None)
+            # Only its own entry: after a new event loop, the key may have a new task.
+            if self._here_tasks.get(key) is asyncio.current_task():
+                del self._here_tasks[key]
 
     async def _deliver_loop(self) -> None:
         """Write the keys' fan-outs a slice at a time, taking turns between keys (a key that

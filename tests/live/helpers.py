@@ -47,7 +47,7 @@ def committed(func, /, **kwargs):
     return database_sync_to_async(call)()
 
 
-def _only_presence(frame: str) -> bool:
+def only_presence(frame: str) -> bool:
     return frame.strip().startswith('<dd id="live-online"') and frame.count(" id=") == 1
 
 
@@ -55,7 +55,7 @@ async def next_frame(comm, *, timeout: float = 5) -> str:
     """The next frame that is not just an "online now" update (those come on their own tick)."""
     while True:
         frame = await comm.receive_from(timeout=timeout)
-        if not _only_presence(frame):
+        if not only_presence(frame):
             return frame
 
 
@@ -65,7 +65,7 @@ async def quiet(comm, *, timeout: float = 0.3) -> bool:
     (receive_nothing, not a timed-out receive: a timeout in receive_output kills the app.)
     """
     while not await comm.receive_nothing(timeout=timeout):
-        if not _only_presence(await comm.receive_from(timeout=timeout)):
+        if not only_presence(await comm.receive_from(timeout=timeout)):
             return False
     return True
 

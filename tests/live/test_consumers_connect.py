@@ -20,7 +20,15 @@ from live.topics import counts_key
 from meetups.models import Event
 from organise.services.events import event_unpublish
 from tests.live.conftest import run, signed_in
-from tests.live.helpers import committed, communicator, live_process, next_frame, quiet, ws_path
+from tests.live.helpers import (
+    committed,
+    communicator,
+    live_process,
+    next_frame,
+    only_presence,
+    quiet,
+    ws_path,
+)
 
 
 async def _open(path, **kwargs):
@@ -335,3 +343,43 @@ def test_a_broadcast_goes_through_the_servers_direct_writer_where_it_has_one(
     # ("online now" is a shared frame too, pushed when the hub's presence tick comes round.)
     assert [text for text in written if 'id="live-online"' not in text] == ["<p>new counts</p>"]
     assert nothing_else  # not also sent as an ASGI message
+
+
+def test_a_broadcast_during_the_connects_render_is_not_followed_by_the_older_state(
+    running_event, monkeypatch
+):
+    """Guards against a screen ending on stale state: the socket is attached before its state
+    is gathered, so a broadcast landing meanwhile is written to it first; the state gathered
+    before that must not be sent after it."""
+    from live import broadcast
+
+    key = f"qa:{running_event.pk}:event"
+    original = broadcast.render_qa_frames
+
+    def render_then_a_broadcast_lands(**kwargs):
+        frames = original(**kwargs)
+        landed = threading.Event()
+
+        def newer():
+            hub.accept(key, {"*": "NEWER STATE"})
+            landed.set()
+
+        hub.loop.call_soon_threadsafe(newer)
+        assert landed.wait(5)
+        return frames
+
+    monkeypatch.setattr(broadcast, "render_qa_frames", render_then_a_broadcast_lands)
+
+    async def body():
+        async with live_process():
+            comm, connected, _ = await _open(ws_path(running_event))
+            assert connected
+            frames = []
+            while not await comm.receive_nothing(timeout=0.5):
+                frames.append(await comm.receive_from())
+            await comm.disconnect()
+        return frames
+
+    frames = [frame for frame in run(body) if not only_presence(frame)]
+    assert "NEWER STATE" in frames[-1]
+    assert frames[-1].count('id="qa-open"') == 0  # the older Q&A lists did not come after it

@@ -74,10 +74,12 @@ def test_a_socket_of_the_audience_gets_the_frame_rendered_here_and_the_room_does
 ):
     renderer = _with_renderer(monkeypatch)
     room: list[str] = []
+    organisers: list[str] = []
     dashboard: list[str] = []
 
     async def body():
         await hub.attach(_socket(room, "public"))
+        await hub.attach(_socket(organisers, "organiser"))
         await hub.attach(_socket(dashboard, "dashboard"))
         hub.accept(KEY, {"*": "counts v1", "dashboard": ""}, here=HERE)
         await _until(lambda: dashboard)
@@ -89,7 +91,10 @@ def test_a_socket_of_the_audience_gets_the_frame_rendered_here_and_the_room_does
     snapshot = run(body)
     assert renderer.calls == [{"event_id": 1, "audiences": ["dashboard"], "detail": True}]
     assert dashboard == ["dashboard #1"]  # not live's counts: its ids are not on that page
-    assert room == ["counts v1"]  # the merge is not written to the room
+    # The merge is written to dashboards only: not to the room, nor to an organiser's live
+    # page (the audience a dashboard extends).
+    assert room == ["counts v1"]
+    assert organisers == ["counts v1"]
     # The next socket to connect is given both without a render.
     assert snapshot == {"*": "counts v1", "dashboard": "dashboard #1"}
 
@@ -128,12 +133,13 @@ def test_a_merge_with_no_frames_only_renders_here(db, monkeypatch):
         await _until(lambda: room)
         version = hub.versions[KEY]
         hub.accept(KEY, {}, merge=True, here=HERE)
+        unchanged = hub.versions[KEY] == version  # nothing new for anyone until rendered
         await _until(lambda: dashboard)
         await asyncio.sleep(0.05)
         await hub.stop()
-        return version
+        return unchanged
 
-    run(body)
+    assert run(body) is True
     assert room == ["v1"]
     assert dashboard == ["dashboard #1"]
     assert len(renderer.calls) == 1
@@ -161,28 +167,95 @@ def test_a_dashboard_that_left_is_not_rendered_for(db, monkeypatch):
     assert len(renderer.calls) == 1
 
 
-def test_a_failed_render_is_logged_and_the_next_one_still_runs(db, monkeypatch, caplog):
-    dashboard: list[str] = []
-    outcomes = iter([RuntimeError("template broke"), {"dashboard": "fine"}])
+def _failing(monkeypatch, outcomes: list) -> list[dict]:
+    calls: list[dict] = []
+    pending = iter(outcomes)
 
     def render(**kwargs):
-        outcome = next(outcomes)
+        calls.append(kwargs)
+        outcome = next(pending)
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
 
     monkeypatch.setitem(hub.renderers_here, "test", (render, lambda: 0))
+    return calls
+
+
+def test_a_failed_render_is_logged_and_tried_once_more(db, monkeypatch, caplog):
+    _failing(monkeypatch, [RuntimeError("template broke"), {"dashboard": "fine"}])
+    dashboard: list[str] = []
 
     async def body():
         await hub.attach(_socket(dashboard, "dashboard"))
-        hub.accept(KEY, {"*": "v1", "dashboard": ""}, here=HERE)
-        await _until(lambda: "rendering frames here failed" in caplog.text)
-        hub.accept(KEY, {"*": "v2", "dashboard": ""}, here=HERE)
+        hub.accept(KEY, {"*": "v1", "dashboard": ""}, here=HERE)  # one change, no other
         await _until(lambda: dashboard)
         await hub.stop()
 
     run(body)
+    assert "rendering frames here failed" in caplog.text
     assert dashboard == ["fine"]
+
+
+def test_a_render_that_keeps_failing_is_tried_twice_then_waits_for_the_next_change(db, monkeypatch):
+    calls = _failing(monkeypatch, [RuntimeError("down"), RuntimeError("down"), {"dashboard": "ok"}])
+    dashboard: list[str] = []
+
+    async def body():
+        await hub.attach(_socket(dashboard, "dashboard"))
+        hub.accept(KEY, {"*": "v1", "dashboard": ""}, here=HERE)
+        await _until(lambda: len(calls) == 2)
+        await asyncio.sleep(0.1)
+        tried = len(calls)
+        hub.accept(KEY, {"*": "v2", "dashboard": ""}, here=HERE)
+        await _until(lambda: dashboard)
+        await hub.stop()
+        return tried
+
+    assert run(body) == 2
+    assert dashboard == ["ok"]
+
+
+def test_renders_wait_out_the_window_and_stop_with_the_hub(db, monkeypatch):
+    renderer = Renderer()
+    monkeypatch.setitem(hub.renderers_here, "test", (renderer, lambda: 0.3))
+    dashboard: list[str] = []
+
+    async def body():
+        await hub.attach(_socket(dashboard, "dashboard"))
+        hub.accept(KEY, {"*": "v1", "dashboard": ""}, here=HERE)
+        await _until(lambda: renderer.calls)
+        for n in range(2, 5):  # inside the window: one render for them, after it
+            await asyncio.sleep(0.05)
+            hub.accept(KEY, {"*": f"v{n}", "dashboard": ""}, here=HERE)
+        within = len(renderer.calls)
+        await _until(lambda: len(renderer.calls) == 2)
+        renderer.hold = threading.Event()  # the next render hangs until the hub stops
+        renderer.started.clear()
+        await asyncio.sleep(0.35)
+        hub.accept(KEY, {"*": "v5", "dashboard": ""}, here=HERE)
+        await asyncio.to_thread(renderer.started.wait, 5)
+        task = hub._here_tasks[KEY]
+        await hub.stop()
+        renderer.hold.set()
+        await asyncio.sleep(0.05)
+        return within, task
+
+    within, task = run(body)
+    assert within == 1
+    assert len(renderer.calls) == 3
+    assert task.cancelled()
+    # The hung render's result went nowhere: the hub had stopped.
+    assert dashboard == ["dashboard #1", "dashboard #2"]
+
+
+def test_here_survives_the_redis_layers_serialiser():
+    from channels_redis.serializers import registry
+
+    serializer = registry.get_serializer("msgpack")
+    message = {"type": "live.frames", "key": KEY, "frames": {"*": "x", "dashboard": ""},
+               "revision": None, "here": HERE}  # fmt: skip
+    assert serializer.deserialize(serializer.serialize(message)) == message
 
 
 def test_here_folds_every_audience_and_keeps_detail_if_either_asked():
