@@ -303,23 +303,34 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _send_full_state(self, event_id: int, talk_id: int | str | None) -> None:
         conn = self.connection
-        gathered = []
-        for key, render in (
-            (stage_key(event_id), "stage"),
-            (counts_key(event_id), "counts"),
-            (self._qa_key(event_id, talk_id), "qa"),
-            # The polls panel, then its results (an empty frame while no poll was opened).
-            (polls_key(event_id), "polls"),
-            (poll_results_key(event_id), "poll_results"),
-        ):
-            if key in conn.keys:
-                gathered.append((key, *await self._current(key, render, event_id, talk_id)))
+        renders = {
+            key: render
+            for key, render in (
+                (stage_key(event_id), "stage"),
+                (counts_key(event_id), "counts"),
+                (self._qa_key(event_id, talk_id), "qa"),
+                # The polls panel, then its results (an empty frame while no poll was opened).
+                (polls_key(event_id), "polls"),
+                (poll_results_key(event_id), "poll_results"),
+            )
+            if key in conn.keys
+        }
+        gathered = {
+            key: await self._current(key, r, event_id, talk_id) for key, r in renders.items()
+        }
+        # A broadcast that landed while the state was gathered was written to this socket
+        # already (it was attached first): send its state, never the older one after it.
+        for _ in range(3):
+            moved = [key for key, (version, _) in gathered.items() if hub.versions[key] != version]
+            if not moved:
+                break
+            for key in moved:
+                version, frames = hub.snapshot(key)
+                if frames is None:  # no fresh snapshot to take it from: gather it again
+                    version, frames = await self._current(key, renders[key], event_id, talk_id)
+                gathered[key] = (version, frames)
         parts = []
-        for key, version, frames in gathered:
-            if hub.versions[key] != version:
-                # A broadcast landed while the state was gathered and, the socket being
-                # attached, was written to it already: send its state, not the older one.
-                frames = hub.snapshot(key)[1] or frames
+        for _version, frames in gathered.values():
             text = conn.frame_from(frames)
             if text:
                 parts.append(text)
@@ -358,7 +369,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 event_id=event_id, audiences=[audience], detail=False
             )
             frames = frames | extra
-            hub.remember(key, frames, version=version)
+            hub.remember(key, extra, version=version, merge=True)
         return version, frames
 
     @database_sync_to_async

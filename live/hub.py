@@ -202,10 +202,18 @@ class Hub:
             return version, cached[1]
         return version, None
 
-    def remember(self, key: str, frames: dict[str, str], *, version: int) -> None:
-        """Keep frames rendered for a connect, unless a broadcast overtook the render."""
-        if self.versions[key] == version:
+    def remember(
+        self, key: str, frames: dict[str, str], *, version: int, merge: bool = False
+    ) -> None:
+        """Keep frames rendered for a connect, unless a broadcast overtook the render.
+        `merge`: frames of some audiences only, added to the snapshot without renewing its
+        age (the rest of it is no newer)."""
+        if self.versions[key] != version:
+            return
+        if not merge:
             self.snapshots[key] = (time.monotonic(), frames)
+        elif (cached := self.snapshots.get(key)) is not None:
+            self.snapshots[key] = (cached[0], {**cached[1], **frames})
 
     def online_fragment(self, event_id: int) -> str | None:
         """The "online now" frame the room's screens were last sent (rendered once per push)."""
@@ -330,6 +338,12 @@ class Hub:
                 return
             self.revisions[key] = revision
         if here is not None:
+            cached = self.snapshots.get(key)
+            if cached is not None:
+                # What `here` leaves to be rendered is out of date in the snapshot, whether or
+                # not this process renders it: a socket connecting meanwhile renders its own.
+                blank = dict.fromkeys(here.get("audiences", ()), "")
+                self.snapshots[key] = (cached[0], {**cached[1], **blank})
             self._want_here(key, here)
         if merge and not frames:
             return  # only audiences rendered where they are had new state

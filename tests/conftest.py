@@ -80,6 +80,8 @@ def _reaches_the_orm_from_an_event_loop(item) -> bool:
     module, function = getattr(item, "module", None), getattr(item, "function", None)
     if module is None or function is None:
         return False
+    # Hypothesis wraps a test in a function of its own: the test's code is its inner_test.
+    function = getattr(getattr(function, "hypothesis", None), "inner_test", function)
     codes, seen, names = [function.__code__], set(), set()
     while codes:
         code = codes.pop()

@@ -374,7 +374,7 @@ def test_a_broadcast_during_the_connects_render_is_not_followed_by_the_older_sta
         async with live_process():
             comm, connected, _ = await _open(ws_path(running_event))
             assert connected
-            frames = []
+            frames = [await next_frame(comm)]
             while not await comm.receive_nothing(timeout=0.5):
                 frames.append(await comm.receive_from())
             await comm.disconnect()

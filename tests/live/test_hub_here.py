@@ -217,36 +217,77 @@ def test_a_render_that_keeps_failing_is_tried_twice_then_waits_for_the_next_chan
 
 
 def test_renders_wait_out_the_window_and_stop_with_the_hub(db, monkeypatch):
-    renderer = Renderer()
-    monkeypatch.setitem(hub.renderers_here, "test", (renderer, lambda: 0.3))
+    calls: list[int] = []
+    third = threading.Event()
+    stopped = threading.Event()
+
+    def render(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # hangs until the hub has stopped
+            third.set()
+            stopped.wait(5)
+        return {"dashboard": f"dashboard #{len(calls)}"}
+
+    monkeypatch.setitem(hub.renderers_here, "test", (render, lambda: 0.3))
     dashboard: list[str] = []
 
     async def body():
         await hub.attach(_socket(dashboard, "dashboard"))
         hub.accept(KEY, {"*": "v1", "dashboard": ""}, here=HERE)
-        await _until(lambda: renderer.calls)
-        for n in range(2, 5):  # inside the window: one render for them, after it
-            await asyncio.sleep(0.05)
+        await _until(lambda: dashboard)
+        for n in range(2, 5):  # inside the window: one render for the three, after it
             hub.accept(KEY, {"*": f"v{n}", "dashboard": ""}, here=HERE)
-        within = len(renderer.calls)
-        await _until(lambda: len(renderer.calls) == 2)
-        renderer.hold = threading.Event()  # the next render hangs until the hub stops
-        renderer.started.clear()
-        await asyncio.sleep(0.35)
+        within = len(calls)
+        await _until(lambda: len(dashboard) == 2)
         hub.accept(KEY, {"*": "v5", "dashboard": ""}, here=HERE)
-        await asyncio.to_thread(renderer.started.wait, 5)
+        await asyncio.to_thread(third.wait, 5)
         task = hub._here_tasks[KEY]
         await hub.stop()
-        renderer.hold.set()
+        stopped.set()
         await asyncio.sleep(0.05)
         return within, task
 
     within, task = run(body)
     assert within == 1
-    assert len(renderer.calls) == 3
+    assert len(calls) == 3
     assert task.cancelled()
     # The hung render's result went nowhere: the hub had stopped.
     assert dashboard == ["dashboard #1", "dashboard #2"]
+
+
+def test_a_merge_left_to_render_here_blanks_that_audience_in_the_snapshot(db, monkeypatch):
+    """Guards against a dashboard connecting to panels older than a change announced to a
+    process that holds no dashboard (so renders none): it must render its own."""
+    _with_renderer(monkeypatch)
+
+    async def body():
+        await hub.attach(_socket([], "public"))
+        hub.accept(KEY, {"*": "v1", "dashboard": "panels before"})
+        hub.accept(KEY, {}, merge=True, here=HERE)  # the question counts changed
+        snapshot = hub.snapshot(KEY)[1]
+        await hub.stop()
+        return snapshot
+
+    assert run(body) == {"*": "v1", "dashboard": ""}
+
+
+def test_panels_remembered_for_a_connect_keep_the_snapshots_age(db):
+    async def body():
+        await hub._ensure_started()
+        hub.accept(KEY, {"*": "v1", "dashboard": ""})
+        born = hub.snapshots[KEY][0]
+        version = hub.versions[KEY]
+        await asyncio.sleep(0.02)
+        hub.remember(KEY, {"dashboard": "panels"}, version=version, merge=True)
+        kept = hub.snapshots[KEY]
+        hub.remember(KEY, {"dashboard": "late"}, version=version - 1, merge=True)
+        after_late = hub.snapshots[KEY]
+        await hub.stop()
+        return born, kept, after_late
+
+    born, kept, after_late = run(body)
+    assert kept == (born, {"*": "v1", "dashboard": "panels"})
+    assert after_late == kept  # a render a broadcast overtook is not kept
 
 
 def test_here_survives_the_redis_layers_serialiser():
@@ -320,3 +361,29 @@ def test_a_dashboard_connecting_after_a_broadcast_with_none_open_gets_its_panels
     assert 'data-stat="going">1</dd>' in first
     assert first.count('id="live-counts"') == 0
     assert room_quiet is True
+
+
+def test_only_a_dashboard_connect_renders_the_dashboards_panels(event, organiser, monkeypatch):
+    calls = []
+    original = broadcast.render_counts_extras
+
+    def counting(**kwargs):
+        calls.append(kwargs["audiences"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(broadcast, "render_counts_extras", counting)
+    organiser_client = signed_in(organiser)
+
+    async def body():
+        async with live_process():
+            seen = []
+            for client, view in ((None, "live"), (organiser_client, "live"),
+                                 (organiser_client, "dashboard")):  # fmt: skip
+                comm = communicator(ws_path(event, view=view), client=client)
+                assert (await comm.connect(timeout=5))[0]
+                await next_frame(comm)
+                seen.append(list(calls))
+                await comm.disconnect()
+        return seen
+
+    assert run(body) == [[], [], [["dashboard"]]]
