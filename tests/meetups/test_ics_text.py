@@ -1,6 +1,8 @@
 """Stored text that would break a calendar line: the file still answers and parses, and the
 RSVP confirmation that attaches it is still sent. New text is refused at input (portal.text)."""
 
+import os
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -14,6 +16,18 @@ pytestmark = pytest.mark.django_db
 
 # The line breaks of the report, and the other characters Python and icalendar break lines on.
 BREAKS = ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85", "\x0b", "\x00", "\x1b"]
+# What a database can have stored: PostgreSQL refuses NUL in text outright, so there it cannot
+# be old text (the SQLite pass covers it).
+STORABLE = [
+    pytest.param(
+        char,
+        marks=pytest.mark.skipif(
+            char == "\x00" and os.environ.get("PORTAL_TEST_DB") == "postgres",
+            reason="PostgreSQL cannot store NUL in text",
+        ),
+    )
+    for char in BREAKS
+]
 
 
 def _stored(event: Event, *, char: str) -> Event:
@@ -26,7 +40,7 @@ def _stored(event: Event, *, char: str) -> Event:
     return Event.objects.select_related("group", "venue").get(pk=event.pk)
 
 
-@pytest.mark.parametrize("char", BREAKS)
+@pytest.mark.parametrize("char", STORABLE)
 def test_event_calendar_with_a_line_break_in_stored_text_answers_and_parses(client, group, char):
     event = _stored(make_event(group=group, venue=make_venue(name="Hall")), char=char)
     response = client.get(f"/events/{event.slug}/calendar.ics")
@@ -53,7 +67,7 @@ def test_group_calendar_with_a_line_break_in_stored_text_answers(client, group, 
     assert str(Calendar.from_ical(response.content)["x-wr-calname"]) == "Sydney Django"
 
 
-@pytest.mark.parametrize("char", BREAKS)
+@pytest.mark.parametrize("char", STORABLE)
 def test_rsvp_confirmation_is_sent_when_the_stored_title_has_a_line_break(
     group, member, django_capture_on_commit_callbacks, char
 ):
