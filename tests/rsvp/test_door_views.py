@@ -62,7 +62,7 @@ def test_door_totals_are_not_a_live_region(door_client, small_event):
     html = door_client.get(url("check_in", small_event)).content.decode()
 
     assert (
-        '<dl id="check-in-totals" class="grid grid-cols-2 gap-2 text-center sm:grid-cols-4">'
+        '<dl id="check-in-totals" class="grid grid-cols-2 gap-2 text-center @md:grid-cols-4">'
         in html
     )
     assert "aria-live" not in html.split('id="check-in-totals"')[1].split("</dl>")[0]
