@@ -28,14 +28,15 @@ run: setup
 	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 --websocket-max-message-size 65536 --ping-interval 60 --ping-timeout 30 portal.asgi:application
 
 # Three runs: the whole suite on SQLite (the embedded default), then the tests marked
-# `postgres` against a real PostgreSQL server that the suite starts itself, then the tests
+# `postgres` (or `postgres_too`: the websocket tests) against a real PostgreSQL server that
+# the suite starts itself, then the tests
 # marked `stack` against a whole deployment (deploy/stack.py) they bring up and take down.
 # The first in TEST_WORKERS pytest-xdist processes, a test file to each in the suite's order
 # (browser tests last in each worker: tests/conftest.py; docs/testing.md, "Two workers").
 TEST_WORKERS ?= 2
 test: setup chromium servers stack-packages
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
-	PORTAL_TEST_DB=postgres $(VENV)/bin/pytest -m postgres $(PYTEST_ARGS)
+	PORTAL_TEST_DB=postgres $(VENV)/bin/pytest -m "postgres or postgres_too" $(PYTEST_ARGS)
 	PORTAL_TEST_STACK=1 $(VENV)/bin/pytest -m stack $(PYTEST_ARGS) || test $$? -eq 5
 
 # The production shape on this machine (docs/deploy.md): PostgreSQL, Redis, one daphne

@@ -9,6 +9,7 @@ import json
 import threading
 from functools import partial
 
+import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,6 +30,10 @@ from tests.live.helpers import (
     quiet,
     ws_path,
 )
+
+# Also in `make test`'s PostgreSQL pass: consumers and the hub reach the database from an
+# event loop, which behaves differently there (tests/conftest.py).
+pytestmark = pytest.mark.postgres_too
 
 
 async def _open(path, **kwargs):

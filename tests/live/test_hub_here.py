@@ -5,12 +5,18 @@ burst, and reach only that audience."""
 import asyncio
 import threading
 
+import pytest
+
 from live import broadcast
 from live.hub import hub, merge_here
 from live.topics import Connection
 from rsvp import services as rsvp_services
 from tests.live.conftest import run, signed_in
 from tests.live.helpers import committed, communicator, live_process, next_frame, quiet, ws_path
+
+# Also in `make test`'s PostgreSQL pass: consumers and the hub reach the database from an
+# event loop, which behaves differently there (tests/conftest.py).
+pytestmark = pytest.mark.postgres_too
 
 KEY = "counts:1"
 HERE = {"render": "test", "event_id": 1, "audiences": ["dashboard"], "detail": True}

@@ -1,11 +1,17 @@
 """Poll frames on the live websocket (WebsocketCommunicator, the real ASGI stack): who gets
 which frame, and hidden results never reach the room before the reveal."""
 
+import pytest
+
 from live import polls
 from live.models import Poll
 from tests.factories import make_user
 from tests.live.conftest import run, signed_in
 from tests.live.helpers import committed, communicator, live_process, next_frame, quiet, ws_path
+
+# Also in `make test`'s PostgreSQL pass: consumers and the hub reach the database from an
+# event loop, which behaves differently there (tests/conftest.py).
+pytestmark = pytest.mark.postgres_too
 
 
 async def _connect(path, **kwargs):

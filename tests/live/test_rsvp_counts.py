@@ -1,8 +1,14 @@
 """RSVPs and check-ins made through the RSVP services reach live sockets as new counts."""
 
+import pytest
+
 from rsvp import services as rsvp_services
 from tests.live.conftest import run
 from tests.live.helpers import committed, communicator, live_process, next_frame, ws_path
+
+# Also in `make test`'s PostgreSQL pass: consumers and the hub reach the database from an
+# event loop, which behaves differently there (tests/conftest.py).
+pytestmark = pytest.mark.postgres_too
 
 
 def _counts(frame: str) -> tuple[int, int]:
