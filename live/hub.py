@@ -382,6 +382,7 @@ class Hub:
         """Render what broadcasts of `key` left to this process, then merge it in as a
         broadcast would; those arriving meanwhile join the next render, one per window. A
         render that fails is logged and tried once more after the window."""
+        me = asyncio.current_task()
         try:
             while (here := self._here_wanted.pop(key, None)) is not None:
                 window = 0.0
@@ -404,8 +405,9 @@ class Hub:
                         self._here_wanted[key] = merge_here(retry, self._here_wanted.get(key))
                 await asyncio.sleep(window)
         finally:
-            # Only its own entry: after a new event loop, the key may have a new task.
-            if self._here_tasks.get(key) is asyncio.current_task():
+            # Only its own entry: after a new event loop, the key may have a new task (and an
+            # old loop's task may be closed with no loop running).
+            if self._here_tasks.get(key) is me:
                 del self._here_tasks[key]
 
     async def _deliver_loop(self) -> None:

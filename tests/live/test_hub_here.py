@@ -261,6 +261,30 @@ def test_renders_wait_out_the_window_and_stop_with_the_hub(db, monkeypatch):
     assert dashboard == ["dashboard #1", "dashboard #2"]
 
 
+def test_a_render_task_that_ends_leaves_a_newer_tasks_entry(db, monkeypatch):
+    """Guards against two renders of one key at once: after a new event loop the key has a new
+    task, and the old loop's task ending must not drop it."""
+    renderer = _with_renderer(monkeypatch)
+    renderer.hold = threading.Event()
+    dashboard: list[str] = []
+
+    async def body():
+        await hub.attach(_socket(dashboard, "dashboard"))
+        hub.accept(KEY, {"*": "v1", "dashboard": ""}, here=HERE)
+        await asyncio.to_thread(renderer.started.wait, 5)
+        newer = asyncio.get_running_loop().create_future()  # stands in for the new loop's task
+        hub._here_tasks[KEY] = newer
+        renderer.hold.set()
+        await _until(lambda: dashboard)
+        await asyncio.sleep(0.05)  # the old task has ended
+        kept = hub._here_tasks.get(KEY) is newer
+        del hub._here_tasks[KEY]
+        await hub.stop()
+        return kept
+
+    assert run(body) is True
+
+
 def test_a_merge_left_to_render_here_blanks_that_audience_in_the_snapshot(db, monkeypatch):
     """Guards against a dashboard connecting to panels older than a change announced to a
     process that holds no dashboard (so renders none): it must render its own."""
