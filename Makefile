@@ -29,8 +29,8 @@ run: setup
 
 # Three runs: the whole suite on SQLite (the embedded default), then the tests marked
 # `postgres` (or `postgres_too`: the websocket tests) against a real PostgreSQL server that
-# the suite starts itself, then the tests
-# marked `stack` against a whole deployment (deploy/stack.py) they bring up and take down.
+# the suite starts itself, then the tests marked `stack` against a whole deployment
+# (deploy/stack.py) they bring up and take down.
 # The first in TEST_WORKERS pytest-xdist processes, a test file to each in the suite's order
 # (browser tests last in each worker: tests/conftest.py; docs/testing.md, "Two workers").
 TEST_WORKERS ?= 2

@@ -22,8 +22,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from bench import servers
 from tests import factories
 from tests.api.fuzzing import IN_XDIST_WORKER, fuzz_runs, selected_roles  # noqa: F401 - a fixture
-
-USE_POSTGRES = os.environ.get("PORTAL_TEST_DB") == "postgres"
+from tests.databases import USE_POSTGRES
 
 # Hypothesis: `ci` (the default, `make test`) is derandomised, so a run explores the same
 # examples every time and a failure reproduces; `explore` (`make test-explore`) searches far

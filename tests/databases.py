@@ -7,6 +7,9 @@ import os
 
 import pytest
 
+# The run's database: PostgreSQL in the `postgres` pass (the Makefile sets it), else SQLite.
+USE_POSTGRES = os.environ.get("PORTAL_TEST_DB") == "postgres"
+
 ON_EACH_DATABASE = pytest.mark.parametrize(
     "database",
     [
@@ -14,9 +17,7 @@ ON_EACH_DATABASE = pytest.mark.parametrize(
         # skips the SQLite case rather than failing it.
         pytest.param(
             "sqlite",
-            marks=pytest.mark.skipif(
-                os.environ.get("PORTAL_TEST_DB") == "postgres", reason="the SQLite pass runs it"
-            ),
+            marks=pytest.mark.skipif(USE_POSTGRES, reason="the SQLite pass runs it"),
         ),
         pytest.param("postgresql", marks=pytest.mark.postgres),
     ],

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from live import services
 from live.hub import hub
 from live.models import LiveState
-from live.topics import counts_key
+from live.topics import counts_key, qa_key
 from meetups.models import Event
 from organise.services.events import event_unpublish
 from tests.live.conftest import run, signed_in
@@ -358,7 +358,7 @@ def test_a_broadcast_during_the_connects_render_is_not_followed_by_the_older_sta
     before that must not be sent after it."""
     from live import broadcast
 
-    key = f"qa:{running_event.pk}:event"
+    key = qa_key(running_event.pk, None)
     original = broadcast.render_qa_frames
 
     def render_then_a_broadcast_lands(**kwargs):

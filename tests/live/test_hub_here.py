@@ -9,7 +9,7 @@ import pytest
 
 from live import broadcast
 from live.hub import hub, merge_here
-from live.topics import Connection
+from live.topics import Connection, counts_key
 from rsvp import services as rsvp_services
 from tests.live.conftest import run, signed_in
 from tests.live.helpers import committed, communicator, live_process, next_frame, quiet, ws_path
@@ -375,8 +375,8 @@ def test_a_dashboard_connecting_after_a_broadcast_with_none_open_gets_its_panels
             await next_frame(room)
             await committed(rsvp_services.rsvp_create, event=event, user=member)
             after = await next_frame(room)
-            assert broadcast.counts_extras_missing(hub.snapshot(f"counts:{event.pk}")[1],
-                                                   "dashboard")  # fmt: skip
+            snapshot = hub.snapshot(counts_key(event.pk))[1]
+            assert broadcast.counts_extras_missing(snapshot, "dashboard")
             dashboard = communicator(ws_path(event, view="dashboard"), client=organiser_client)
             assert (await dashboard.connect(timeout=5))[0]
             first = await next_frame(dashboard)

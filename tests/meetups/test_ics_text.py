@@ -1,8 +1,6 @@
 """Stored text that would break a calendar line: the file still answers and parses, and the
 RSVP confirmation that attaches it is still sent. New text is refused at input (portal.text)."""
 
-import os
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -10,6 +8,7 @@ from icalendar import Calendar
 
 from meetups.models import Event, Group, Venue
 from rsvp import services as rsvp_services
+from tests.databases import USE_POSTGRES
 from tests.factories import make_event, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ STORABLE = [
     pytest.param(
         char,
         marks=pytest.mark.skipif(
-            char == "\x00" and os.environ.get("PORTAL_TEST_DB") == "postgres",
+            char == "\x00" and USE_POSTGRES,
             reason="PostgreSQL cannot store NUL in text",
         ),
     )
