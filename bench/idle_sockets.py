@@ -21,9 +21,13 @@ The same run does it first against bench/bare_broadcast_app.py (the baseline: a 
   ws extension sends it) every --heartbeat-seconds (LIVE_HEARTBEAT_SECONDS, 50; for the
   --before column --before-heartbeat-seconds, 25), each at its own phase, and daphne pings
   sockets idle for its --ping-interval as in production (answered by the client:
-  servers.PING_FLAGS, 60 s, so none of these; the --before column runs with daphne's
-  default, 20 s, as production did before the second pass, unless --before-ping flags); the
-  server's CPU time over --quiet-seconds divided by the wall time, as % of one core; and
+  servers.PING_FLAGS, 60 s; the --before column runs with daphne's default, 20 s, as
+  production did before the second pass, unless --before-ping flags). The heartbeats run
+  one interval unmeasured first: a socket's first heartbeat comes up to an interval after
+  the idle window, so about half of them were silent past daphne's 60 s and pinged (2,763
+  pings in a 50-s window, 2026-12-02), where a screen beating since its page loaded never
+  is. Then the server's CPU time over --quiet-seconds divided by the wall time, as % of one
+  core, and the pings answered in each window (0 at 50 s, unless the connects were slow); and
   the server CPU per heartbeat: that window's CPU beyond the idle window's rate, over the
   heartbeats sent. A heartbeat costs less the more of them arrive a second (one wake of the
   event loop reads several sockets), so a smaller room stands in for a bigger one at the
@@ -126,20 +130,22 @@ class StateWatcher(LeanWebSocket):
 class Screen:
     """One live page: its socket, reconnecting like the page when the server drops it."""
 
-    def __init__(self, n: int, port: int, path: str, origin: str) -> None:
+    def __init__(self, n: int, port: int, path: str, origin: str, generation: int = 0) -> None:
         self.n = n
-        self.local = self._local_address(0)
+        self.generation = generation
+        self.local = self._local_address(generation)
         self.port, self.path, self.origin = port, path, origin
         self.ws: LeanWebSocket | None = None
         self.state_at: float | None = None  # monotonic time the full state last arrived
         self.attempts = 0
-        self.generation = 0
 
     def _local_address(self, generation: int) -> tuple[str, int]:
         # Each reconnecting generation from its own loopback addresses: a side that closes
         # first keeps its port in TIME_WAIT for a minute, and three generations of 9,900
         # (connect, drop, storm) from one address exhausted its 28,000 ports (EADDRINUSE on
-        # the client under uvicorn; under daphne a slower search for a free port).
+        # the client under uvicorn; under daphne a slower search for a free port). Each
+        # column, and each run, starts at generations of its own for the same reason: a
+        # column connecting from the last one's addresses took 21-46 s instead of 8-11.
         return (f"127.0.{generation % 250}.{2 + self.n // SOCKETS_PER_ADDRESS}", 0)
 
     def _on_state(self) -> None:
@@ -254,6 +260,10 @@ async def wait_states(screens: list[Screen], timeout: float) -> int:
     return sum(1 for s in screens if s.state_at is None)
 
 
+def pings_answered(screens: list[Screen]) -> int:
+    return sum(s.ws.pings for s in screens if s.ws)
+
+
 async def idle_window(pid: int, seconds: float) -> float:
     """Every socket open and silent: the server's CPU as % of a core."""
     cpu0, t0 = cpu_seconds([pid]), time.monotonic()
@@ -284,7 +294,9 @@ async def quiet_window(
     return 100 * (cpu_seconds([pid]) - cpu0) / wall, sent / wall, sent
 
 
-async def measure(app: str, label: str, args, env: dict, work: Path, path: str) -> dict:
+async def measure(
+    app: str, label: str, args, env: dict, work: Path, path: str, generation: int
+) -> dict:
     ping = label != "before" or args.before_ping == "flags"
     interval = args.before_heartbeat_seconds if label == "before" else args.heartbeat_seconds
     body = HEARTBEAT if args.heartbeat_body == "page" else COMPACT_HEARTBEAT
@@ -296,7 +308,7 @@ async def measure(app: str, label: str, args, env: dict, work: Path, path: str) 
     proc = start_server(app, env=env, cpu=args.server_cpu, log=work / f"{label}.log", ping=ping)
     port = proc.port
     origin = f"http://127.0.0.1:{port}"
-    screens = [Screen(n, port, path, origin) for n in range(args.sockets)]
+    screens = [Screen(n, port, path, origin, generation) for n in range(args.sockets)]
     try:
         await asyncio.sleep(1)
         rss0, cpu0 = rss_mb(proc.pid), cpu_seconds([proc.pid])
@@ -310,10 +322,15 @@ async def measure(app: str, label: str, args, env: dict, work: Path, path: str) 
         # The last "online now" push of the connects (LIVE_ONLINE_PUSH_SECONDS, 5 s, after
         # the one before) goes out before the idle window, not inside it.
         await asyncio.sleep(5)
+        pings0 = pings_answered(screens)
         idle_pct = await idle_window(proc.pid, args.idle_seconds)
+        pings1 = pings_answered(screens)
+        await quiet_window(screens, proc.pid, interval, interval, body)  # to a steady state
+        pings2 = pings_answered(screens)
         heartbeat_pct, hb_rate, sent = await quiet_window(
             screens, proc.pid, args.quiet_seconds, interval, body
         )
+        pings3 = pings_answered(screens)
         # CPU per heartbeat: the window's CPU beyond the idle rate, per heartbeat sent.
         wall = sent / hb_rate if hb_rate else float("nan")
         per_heartbeat_ms = 10 * (heartbeat_pct - idle_pct) * wall / sent if sent else float("nan")
@@ -325,6 +342,7 @@ async def measure(app: str, label: str, args, env: dict, work: Path, path: str) 
             "heartbeats_per_s": hb_rate, "heartbeat_interval_s": interval,
             "heartbeat_bytes": len(body), "heartbeat_cpu_ms": per_heartbeat_ms,
             "no_state_after_connect": missing, "refused_handshakes": refused,
+            "idle_pings": pings1 - pings0, "heartbeat_pings": pings3 - pings2,
         }  # fmt: skip
         if label != "bare" and not args.skip_storm:
             result |= await drop(screens, proc, args)
@@ -414,17 +432,19 @@ async def bench(args) -> list[dict]:
     data = servers.seed(db, users=1, questions=args.questions)
     env = servers.server_env(db)
     path = f"/ws/events/{data['event_id']}/live/?qa=stage"
-    results = []
-    if not args.skip_bare:
-        results.append(await measure("bench.bare_broadcast_app:app", "bare", args, env, work, path))
+    columns = [("bench.bare_broadcast_app:app", "bare", env)] if not args.skip_bare else []
     if args.before:
         # The same portal from another checkout (e.g. `git archive` of the commit before).
         before_env = {**env, "PYTHONPATH": str(Path(args.before).resolve())}
-        results.append(
-            await measure("portal.asgi:application", "before", args, before_env, work, path)
-        )
-    results.append(await measure("portal.asgi:application", "portal", args, env, work, path))
-    return results
+        columns.append(("portal.asgi:application", "before", before_env))
+    columns.append(("portal.asgi:application", "portal", env))
+    # Three generations of addresses a column (connect, drop, storm), from a random start so
+    # that a run just after another does not meet its ports in TIME_WAIT either.
+    first = random.randrange(0, 250, 3)
+    return [
+        await measure(app, label, args, column_env, work, path, first + 3 * i)
+        for i, (app, label, column_env) in enumerate(columns)
+    ]
 
 
 def report(results: list[dict], args) -> None:
@@ -444,7 +464,8 @@ def report(results: list[dict], args) -> None:
             f"        idle CPU {r['idle_core_pct']:.2f}% of a core | heartbeat CPU "
             f"{r['heartbeat_core_pct']:.2f}% at {r['heartbeats_per_s']:.0f} heartbeats/s "
             f"(every {r['heartbeat_interval_s']:g} s, {r['heartbeat_bytes']} bytes), "
-            f"{r['heartbeat_cpu_ms']:.3f} ms server CPU per heartbeat"
+            f"{r['heartbeat_cpu_ms']:.3f} ms server CPU per heartbeat; pings answered: "
+            f"{r['idle_pings']} idle, {r['heartbeat_pings']} with heartbeats"
         )
         if "drop_all_state_s" in r:
             print(

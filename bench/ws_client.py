@@ -45,6 +45,7 @@ class LeanWebSocket(asyncio.Protocol):
         self.opened: asyncio.Future = asyncio.get_running_loop().create_future()
         self.closed: asyncio.Future = asyncio.get_running_loop().create_future()
         self.frames = 0
+        self.pings = 0  # pings answered
 
     @classmethod
     async def connect(
@@ -121,6 +122,7 @@ class LeanWebSocket(asyncio.Protocol):
                         if content != self.content:
                             self.content, self.content_since = content, now
             elif opcode == OP_PING:
+                self.pings += 1
                 self.transport.write(_masked_frame(0xA, bytes(buf[start : start + length])))
             elif opcode == OP_CLOSE:
                 self.transport.close()
