@@ -3,10 +3,13 @@
     .venv/bin/python bench/idle_sockets.py                      # 10,000 sockets (minutes)
     .venv/bin/python bench/idle_sockets.py --sockets 500 --quiet-seconds 10   # smoke
 
+(each column also runs the heartbeats one interval, 50 s, before its measured window.)
+
 One daphne process pinned to --server-cpu serves a fresh migrated SQLite database with a
 running event (bench/live_seed.py); this client, pinned to --client-cpu, holds --sockets
 websockets on the anonymous live page's socket (`?qa=stage`, what `/events/<slug>/live/`
-opens), spread over several client addresses 127.0.0.x so the ephemeral ports never run out.
+opens), spread over client addresses 127.0.g.x so the ephemeral ports never run out (g: one
+generation of connections, below).
 The same run does it first against bench/bare_broadcast_app.py (the baseline: a set of ASGI
 `send` callables, nothing else) on the same daphne, then against the portal. Per app:
 
@@ -23,11 +26,13 @@ The same run does it first against bench/bare_broadcast_app.py (the baseline: a 
   sockets idle for its --ping-interval as in production (answered by the client:
   servers.PING_FLAGS, 60 s; the --before column runs with daphne's default, 20 s, as
   production did before the second pass, unless --before-ping flags). The heartbeats run
-  one interval unmeasured first: a socket's first heartbeat comes up to an interval after
-  the idle window, so about half of them were silent past daphne's 60 s and pinged (2,763
-  pings in a 50-s window, 2026-12-02), where a screen beating since its page loaded never
-  is. Then the server's CPU time over --quiet-seconds divided by the wall time, as % of one
-  core, and the pings answered in each window (0 at 50 s, unless the connects were slow); and
+  one interval unmeasured first (every screen still owed one gets it at the end): a
+  socket's first heartbeat comes up to an interval after the idle window, so without that
+  about 45% of them were silent past daphne's 60 s and pinged in the measured window
+  (docs/benchmarks.md, 2026-12-02), where a screen beating since its page loaded never is.
+  Then the server's CPU time over --quiet-seconds divided by the wall time, as % of one
+  core, and the pings answered in each window (expected 0; more means the connects were
+  slow or the client fell behind); and
   the server CPU per heartbeat: that window's CPU beyond the idle window's rate, over the
   heartbeats sent. A heartbeat costs less the more of them arrive a second (one wake of the
   event loop reads several sockets), so a smaller room stands in for a bigger one at the
@@ -43,7 +48,7 @@ The same run does it first against bench/bare_broadcast_app.py (the baseline: a 
   current state (the full-state frame the server sends on connect), the server's own start
   time within it, and sockets per second from the moment the server listens again.
 
-Everything binds 127.0.0.x; every process started is stopped by its pid at the end.
+Everything binds 127.0.x.y; every process started is stopped by its pid at the end.
 """
 
 import argparse
@@ -144,8 +149,9 @@ class Screen:
         # first keeps its port in TIME_WAIT for a minute, and three generations of 9,900
         # (connect, drop, storm) from one address exhausted its 28,000 ports (EADDRINUSE on
         # the client under uvicorn; under daphne a slower search for a free port). Each
-        # column, and each run, starts at generations of its own for the same reason: a
-        # column connecting from the last one's addresses took 21-46 s instead of 8-11.
+        # column starts at generations of its own for the same reason (a column connecting
+        # from the last one's addresses took 21-46 s instead of 8-11), each run at a random
+        # one, so a run just after another most likely meets none of its ports either.
         return (f"127.0.{generation % 250}.{2 + self.n // SOCKETS_PER_ADDRESS}", 0)
 
     def _on_state(self) -> None:
@@ -325,7 +331,10 @@ async def measure(
         pings0 = pings_answered(screens)
         idle_pct = await idle_window(proc.pid, args.idle_seconds)
         pings1 = pings_answered(screens)
-        await quiet_window(screens, proc.pid, interval, interval, body)  # to a steady state
+        # To a steady state: every screen beats once, unmeasured (a pinged one included).
+        _, _, warmed = await quiet_window(screens, proc.pid, interval, interval, body)
+        for screen in screens[warmed:]:
+            screen.heartbeat(body)
         pings2 = pings_answered(screens)
         heartbeat_pct, hb_rate, sent = await quiet_window(
             screens, proc.pid, args.quiet_seconds, interval, body
@@ -439,7 +448,7 @@ async def bench(args) -> list[dict]:
         columns.append(("portal.asgi:application", "before", before_env))
     columns.append(("portal.asgi:application", "portal", env))
     # Three generations of addresses a column (connect, drop, storm), from a random start so
-    # that a run just after another does not meet its ports in TIME_WAIT either.
+    # that a run just after another most likely meets none of its ports in TIME_WAIT.
     first = random.randrange(0, 250, 3)
     return [
         await measure(app, label, args, column_env, work, path, first + 3 * i)

@@ -48,12 +48,12 @@ application = ProtocolTypeRouter(
 
 # The startup heap (Django, the URL conf, templates, about 130,000 objects) lives as long as
 # the process: out of the cyclic collector's passes, so a full collection, which a storm of
-# reconnects triggers several times per 2,000 connects, walks only what came since.
+# reconnects triggers as the heap grows, walks only what came since.
 gc.freeze()
 # The youngest generation is collected after 10,000 new container objects instead of 2,000.
 # At 2,000, what a heartbeat or a request has in flight is caught there and promoted, and a
 # worker holding 10,000 quiet sockets ran a full collection (0.8 s with every socket paused)
-# every couple of minutes; at 10,000, none once the sockets are open (docs/benchmarks.md,
-# "The collector's young generation").
+# about every two minutes; at 10,000, none in the three minutes watched after the connects
+# (docs/benchmarks.md, "The collector's young generation").
 GC_YOUNG_THRESHOLD = 10_000
 gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])

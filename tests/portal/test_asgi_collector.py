@@ -1,7 +1,8 @@
 """portal/asgi.py: the served process's cyclic garbage collector.
 
-Checked in a fresh interpreter, as a server imports the module: importing it here would
-freeze this test process's heap and change its collector for every later test.
+Checked in a fresh interpreter, as a server imports the module: in this process other tests
+have imported it already, so importing it again does nothing, and how many collections some
+new objects start depends on everything the session allocated before.
 """
 
 import json
