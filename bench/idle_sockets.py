@@ -148,10 +148,8 @@ class Screen:
         # Each reconnecting generation from its own loopback addresses: a side that closes
         # first keeps its port in TIME_WAIT for a minute, and three generations of 9,900
         # (connect, drop, storm) from one address exhausted its 28,000 ports (EADDRINUSE on
-        # the client under uvicorn; under daphne a slower search for a free port). Each
-        # column starts at generations of its own for the same reason (a column connecting
-        # from the last one's addresses took 21-46 s instead of 8-11), each run at a random
-        # one, so a run just after another most likely meets none of its ports either.
+        # the client under uvicorn; under daphne a slower search for a free port). Columns
+        # and runs start at generations of their own too (bench()).
         return (f"127.0.{generation % 250}.{2 + self.n // SOCKETS_PER_ADDRESS}", 0)
 
     def _on_state(self) -> None:
@@ -447,8 +445,9 @@ async def bench(args) -> list[dict]:
         before_env = {**env, "PYTHONPATH": str(Path(args.before).resolve())}
         columns.append(("portal.asgi:application", "before", before_env))
     columns.append(("portal.asgi:application", "portal", env))
-    # Three generations of addresses a column (connect, drop, storm), from a random start so
-    # that a run just after another most likely meets none of its ports in TIME_WAIT.
+    # Three generations of addresses a column (connect, drop, storm): a column connecting from
+    # the last one's addresses took 21-46 s instead of 8-11. A random start, so that a run just
+    # after another most likely meets none of its ports in TIME_WAIT either.
     first = random.randrange(0, 250, 3)
     return [
         await measure(app, label, args, column_env, work, path, first + 3 * i)

@@ -18,8 +18,6 @@ from tests.live.helpers import (
     ws_path,
 )
 
-# Also in `make test`'s PostgreSQL pass: consumers and the hub reach the database from an
-# event loop, which behaves differently there (tests/conftest.py).
 pytestmark = pytest.mark.postgres_too
 
 

@@ -6,8 +6,6 @@ from rsvp import services as rsvp_services
 from tests.live.conftest import run
 from tests.live.helpers import committed, communicator, live_process, next_frame, ws_path
 
-# Also in `make test`'s PostgreSQL pass: consumers and the hub reach the database from an
-# event loop, which behaves differently there (tests/conftest.py).
 pytestmark = pytest.mark.postgres_too
 
 

@@ -16,8 +16,6 @@ from portal.websockets import origin_allowed
 from tests.factories import PASSWORD, make_event
 from tests.live.helpers import next_frame
 
-# Also in `make test`'s PostgreSQL pass: consumers and the hub reach the database from an
-# event loop, which behaves differently there (tests/conftest.py).
 pytestmark = pytest.mark.postgres_too
 
 
